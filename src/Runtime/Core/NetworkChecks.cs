@@ -1,0 +1,76 @@
+using System;
+
+namespace NetDsl;
+
+/// <summary>Argument checks shared by every generated network, with messages that name the problem.</summary>
+public static class NetworkChecks
+{
+    /// <summary>Checks a batch of inputs: a positive batch size whose workspace fits in memory, and <c>batchSize × inputSize</c> floats.</summary>
+    public static void Input(string network, ReadOnlySpan<float> x, int batchSize, int inputSize, int floatsPerSample)
+    {
+        if (batchSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"{network}: the batch size must be at least 1.");
+        }
+        if ((long)batchSize * Math.Max(floatsPerSample, inputSize) > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize,
+                $"{network}: a batch of {batchSize} needs a workspace of more than {Array.MaxLength} floats; use smaller batches.");
+        }
+        if (x.Length != (long)batchSize * inputSize)
+        {
+            throw new ArgumentException(
+                $"{network}: x has {x.Length} floats, but {batchSize} samples of {inputSize} inputs need {(long)batchSize * inputSize}.", nameof(x));
+        }
+    }
+
+    /// <summary>Checks an output buffer of at least <c>batchSize × outputSize</c> floats.</summary>
+    public static void Output(string network, Span<float> y, int batchSize, int outputSize)
+    {
+        if (y.Length < (long)batchSize * outputSize)
+        {
+            throw new ArgumentException(
+                $"{network}: y has {y.Length} floats, but {batchSize} samples of {outputSize} outputs need {(long)batchSize * outputSize}.", nameof(y));
+        }
+    }
+
+    /// <summary>Checks one label per sample, each in [0, classes) (for one output unit: 0 or 1).</summary>
+    public static void Labels(string network, ReadOnlySpan<int> labels, int batchSize, int outputSize)
+    {
+        if (labels.Length != batchSize)
+        {
+            throw new ArgumentException($"{network}: expected {batchSize} labels (one per sample), got {labels.Length}.", nameof(labels));
+        }
+        int classes = outputSize == 1 ? 2 : outputSize;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if ((uint)labels[i] >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i],
+                    $"{network}: label {labels[i]} of sample {i} is outside [0, {classes}).");
+            }
+        }
+    }
+
+    /// <summary>Checks <c>batchSize × outputSize</c> finite targets.</summary>
+    public static void Targets(string network, ReadOnlySpan<float> targets, int batchSize, int outputSize)
+    {
+        if (targets.Length != (long)batchSize * outputSize)
+        {
+            throw new ArgumentException(
+                $"{network}: targets has {targets.Length} floats, but {batchSize} samples of {outputSize} outputs need {(long)batchSize * outputSize}.", nameof(targets));
+        }
+        for (int i = 0; i < targets.Length; i++)
+        {
+            if (!float.IsFinite(targets[i]))
+            {
+                throw new ArgumentException($"{network}: target {i % outputSize} of sample {i / outputSize} is {targets[i]}.", nameof(targets));
+            }
+        }
+    }
+
+    /// <summary>The exception for a loss that takes the other kind of targets.</summary>
+    public static InvalidOperationException WrongTargets(string network, Loss loss, bool labelsGiven) => new(labelsGiven
+        ? $"{network} is trained with {loss}, which takes float targets (batch × OutputSize); call the overload with ReadOnlySpan<float> targets."
+        : $"{network} is trained with {loss}, which takes integer class labels; call the overload with ReadOnlySpan<int> labels.");
+}

@@ -1,0 +1,219 @@
+using System;
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+
+namespace NetDsl;
+
+public static partial class Kernels
+{
+    /// <summary>SELU's λ (Klambauer et al.; the constant in TensorFlow's kernel).</summary>
+    public const float SeluLambda = 1.05070098735548049342f;
+
+    /// <summary>SELU's α.</summary>
+    public const float SeluAlpha = 1.67326324235437728482f;
+
+    /// <summary>λ·α, SELU's negative saturation value in absolute terms.</summary>
+    public const float SeluLambdaAlpha = 1.75809934084737685994f;
+
+    private const int Chunk = 256;
+
+    /// <summary>Applies <paramref name="activation"/> in place to <paramref name="values"/> (rows of <paramref name="width"/> for softmax).</summary>
+    public static void ActivationForward(Activation activation, Span<float> values, int width, float alpha = 0f)
+        => ActivationForward(activation, values, values, width, alpha);
+
+    /// <summary>
+    /// <c>y = activation(x)</c> elementwise (softmax: per row of <paramref name="width"/>). <see cref="Activation.RRelu"/>
+    /// here is its inference form, a leaky ReLU with slope <paramref name="alpha"/> (the mean slope).
+    /// </summary>
+    public static unsafe void ActivationForward(Activation activation, ReadOnlySpan<float> x, Span<float> y, int width, float alpha = 0f)
+    {
+        if (y.Length < x.Length) throw new ArgumentException("The output is shorter than the input.", nameof(y));
+        y = y[..x.Length];
+        switch (activation)
+        {
+            case Activation.Linear:
+                if (!x.Overlaps(y)) x.CopyTo(y);
+                return;
+            case Activation.Relu:
+                TensorPrimitives.Max(x, 0f, y);
+                return;
+            case Activation.LeakyRelu:
+            case Activation.RRelu:
+                Leaky(x, y, alpha);
+                return;
+            case Activation.Elu:
+                ExpLinear(x, y, 1f, alpha);
+                return;
+            case Activation.Selu:
+                ExpLinear(x, y, SeluLambda, SeluAlpha);
+                return;
+            case Activation.Sigmoid:
+                TensorPrimitives.Sigmoid(x, y);
+                return;
+            case Activation.Tanh:
+                TensorPrimitives.Tanh(x, y);
+                return;
+            case Activation.Softmax:
+                for (int r = 0; r + width <= x.Length; r += width) SoftmaxRow(x.Slice(r, width), y.Slice(r, width));
+                return;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        }
+    }
+
+    /// <summary>
+    /// Backward through an activation, from its output: <c>gradient ← gradient ⊙ f′</c>, where f′ is computed from
+    /// the forward output <paramref name="y"/> (every supported activation's derivative is a function of its output).
+    /// </summary>
+    public static unsafe void ActivationBackward(Activation activation, ReadOnlySpan<float> y, Span<float> gradient, int width, float alpha = 0f)
+    {
+        if (gradient.Length < y.Length) throw new ArgumentException("The gradient is shorter than the output.", nameof(gradient));
+        int len = y.Length;
+        fixed (float* py = y, pg = gradient)
+        {
+            switch (activation)
+            {
+                case Activation.Linear:
+                    return;
+                case Activation.Relu:
+                {
+                    int i = 0;
+                    if (Vector256.IsHardwareAccelerated)
+                        for (; i + 8 <= len; i += 8)
+                        {
+                            Vector256<float> m = Vector256.GreaterThan(Vector256.Load(py + i), Vector256<float>.Zero);
+                            Vector256.Store(Vector256.BitwiseAnd(Vector256.Load(pg + i), m), pg + i);
+                        }
+                    for (; i < len; i++) pg[i] = py[i] > 0f ? pg[i] : 0f;
+                    return;
+                }
+                case Activation.LeakyRelu:
+                case Activation.RRelu:
+                {
+                    int i = 0;
+                    if (Vector256.IsHardwareAccelerated)
+                        for (; i + 8 <= len; i += 8)
+                        {
+                            Vector256<float> g = Vector256.Load(pg + i);
+                            Vector256<float> m = Vector256.GreaterThan(Vector256.Load(py + i), Vector256<float>.Zero);
+                            Vector256.Store(Vector256.ConditionalSelect(m, g, g * alpha), pg + i);
+                        }
+                    for (; i < len; i++) pg[i] = py[i] > 0f ? pg[i] : alpha * pg[i];
+                    return;
+                }
+                case Activation.Elu:
+                {
+                    // f'(x) = 1 for x > 0, α·eˣ = y + α otherwise (α at x = 0, as Keras for any α).
+                    int i = 0;
+                    if (Vector256.IsHardwareAccelerated)
+                        for (; i + 8 <= len; i += 8)
+                        {
+                            Vector256<float> yy = Vector256.Load(py + i), g = Vector256.Load(pg + i);
+                            Vector256<float> m = Vector256.GreaterThan(yy, Vector256<float>.Zero);
+                            Vector256.Store(Vector256.ConditionalSelect(m, g, g * (yy + Vector256.Create(alpha))), pg + i);
+                        }
+                    for (; i < len; i++) pg[i] = py[i] > 0f ? pg[i] : pg[i] * (py[i] + alpha);
+                    return;
+                }
+                case Activation.Selu:
+                {
+                    // f'(x) = λ for x ≥ 0, λα·eˣ = y + λα for x < 0 (TensorFlow's SeluGrad).
+                    int i = 0;
+                    if (Vector256.IsHardwareAccelerated)
+                        for (; i + 8 <= len; i += 8)
+                        {
+                            Vector256<float> yy = Vector256.Load(py + i), g = Vector256.Load(pg + i);
+                            Vector256<float> m = Vector256.LessThan(yy, Vector256<float>.Zero);
+                            Vector256.Store(Vector256.ConditionalSelect(m, g * (yy + Vector256.Create(SeluLambdaAlpha)), g * SeluLambda), pg + i);
+                        }
+                    for (; i < len; i++) pg[i] = py[i] < 0f ? pg[i] * (py[i] + SeluLambdaAlpha) : pg[i] * SeluLambda;
+                    return;
+                }
+                case Activation.Sigmoid:
+                    for (int i = 0; i < len; i++) pg[i] *= py[i] * (1f - py[i]);
+                    return;
+                case Activation.Tanh:
+                    for (int i = 0; i < len; i++) pg[i] *= 1f - py[i] * py[i];
+                    return;
+                case Activation.Softmax:
+                    for (int r = 0; r + width <= len; r += width)
+                    {
+                        Span<float> g = gradient.Slice(r, width);
+                        ReadOnlySpan<float> s = y.Slice(r, width);
+                        float dot = TensorPrimitives.Dot(g, s);
+                        for (int j = 0; j < width; j++) g[j] = s[j] * (g[j] - dot);
+                    }
+                    return;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// RReLU in training: draws a slope from U(<paramref name="lower"/>, <paramref name="upper"/>) for every element,
+    /// stores in <paramref name="slopes"/> the derivative of each element (1 for x ≥ 0, the drawn slope otherwise) and
+    /// writes <c>y = x·slope</c>. The backward pass is <see cref="MultiplyInPlace"/> by <paramref name="slopes"/>.
+    /// </summary>
+    public static void RReluTraining(ReadOnlySpan<float> x, Span<float> y, Span<float> slopes, float lower, float upper, SeededRandom random)
+    {
+        if (y.Length < x.Length || slopes.Length < x.Length) throw new ArgumentException("Output or slope buffer too short.");
+        float range = upper - lower;
+        for (int i = 0; i < x.Length; i++)
+        {
+            float s = x[i] >= 0f ? 1f : lower + range * random.NextFloat();
+            slopes[i] = s;
+            y[i] = x[i] * s;
+        }
+    }
+
+    /// <summary><c>values ← values ⊙ factors</c>.</summary>
+    public static void MultiplyInPlace(Span<float> values, ReadOnlySpan<float> factors)
+        => TensorPrimitives.Multiply(values, factors[..values.Length], values);
+
+    private static unsafe void Leaky(ReadOnlySpan<float> x, Span<float> y, float alpha)
+    {
+        int len = x.Length;
+        fixed (float* px = x, py = y)
+        {
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+                for (; i + 8 <= len; i += 8)
+                {
+                    Vector256<float> v = Vector256.Load(px + i);
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * alpha), py + i);
+                }
+            for (; i < len; i++) py[i] = px[i] > 0f ? px[i] : alpha * px[i];
+        }
+    }
+
+    // y = scale·(x > 0 ? x : alpha·(eˣ − 1)), in chunks through a stack buffer for the exponentials.
+    private static void ExpLinear(ReadOnlySpan<float> x, Span<float> y, float scale, float alpha)
+    {
+        Span<float> t = stackalloc float[Chunk];
+        for (int start = 0; start < x.Length; start += Chunk)
+        {
+            int n = Math.Min(Chunk, x.Length - start);
+            ReadOnlySpan<float> xs = x.Slice(start, n);
+            Span<float> ts = t[..n];
+            TensorPrimitives.Min(xs, 0f, ts);
+            TensorPrimitives.Exp(ts, ts);
+            Span<float> ys = y.Slice(start, n);
+            for (int i = 0; i < n; i++)
+            {
+                float v = xs[i];
+                ys[i] = v > 0f ? scale * v : scale * alpha * (ts[i] - 1f);
+            }
+        }
+    }
+
+    /// <summary>Numerically stable softmax of one row (the maximum is subtracted first).</summary>
+    public static void SoftmaxRow(ReadOnlySpan<float> logits, Span<float> probabilities)
+    {
+        float max = TensorPrimitives.Max(logits);
+        TensorPrimitives.Subtract(logits, max, probabilities);
+        TensorPrimitives.Exp(probabilities[..logits.Length], probabilities);
+        float sum = TensorPrimitives.Sum(probabilities[..logits.Length]);
+        TensorPrimitives.Divide(probabilities[..logits.Length], sum, probabilities);
+    }
+}

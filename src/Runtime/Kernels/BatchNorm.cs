@@ -1,0 +1,156 @@
+using System;
+using System.Numerics.Tensors;
+
+namespace NetDsl;
+
+public static partial class Kernels
+{
+    /// <summary>
+    /// Batch normalization in training mode (Keras's dense path): per feature, the batch mean and the <b>biased</b>
+    /// batch variance; <c>y = γ·(x − μ)/√(σ² + ε) + β</c>; the moving statistics move by
+    /// <c>m ← m − (1 − momentum)·(m − μ)</c> (same for the variance) when <paramref name="updateMovingStatistics"/>.
+    /// The batch mean and 1/√(σ² + ε) are saved for the backward pass.
+    /// </summary>
+    /// <param name="x">Input, <c>batch × features</c>.</param>
+    /// <param name="y">Output, <c>batch × features</c> (may not overlap <paramref name="x"/>).</param>
+    /// <param name="gamma">Scale, or empty when the layer has none (γ = 1).</param>
+    /// <param name="beta">Offset, or empty when the layer has none (β = 0).</param>
+    /// <param name="movingMean">Moving mean (updated).</param>
+    /// <param name="movingVariance">Moving variance (updated).</param>
+    /// <param name="savedMean">Receives the batch mean.</param>
+    /// <param name="savedInvStd">Receives 1/√(σ² + ε).</param>
+    /// <param name="batch">Rows.</param>
+    /// <param name="features">Columns.</param>
+    /// <param name="momentum">Moving-average momentum.</param>
+    /// <param name="epsilon">Variance epsilon.</param>
+    /// <param name="updateMovingStatistics">Whether to update the moving statistics.</param>
+    public static void BatchNormTraining(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        Span<float> movingMean, Span<float> movingVariance, Span<float> savedMean, Span<float> savedInvStd,
+        int batch, int features, float momentum, float epsilon, bool updateMovingStatistics = true)
+    {
+        CheckLength(x, batch * features, nameof(x));
+        CheckLength(y, batch * features, nameof(y));
+        Span<float> mean = savedMean[..features];
+        Span<float> invStd = savedInvStd[..features];
+        mean.Clear();
+        for (int i = 0; i < batch; i++) TensorPrimitives.Add(mean, x.Slice(i * features, features), mean);
+        TensorPrimitives.Multiply(mean, 1f / batch, mean);
+
+        // Two-pass variance: accumulate (x − μ)² into invStd, using y's rows as scratch.
+        invStd.Clear();
+        for (int i = 0; i < batch; i++)
+        {
+            Span<float> d = y.Slice(i * features, features);
+            TensorPrimitives.Subtract(x.Slice(i * features, features), mean, d);
+            TensorPrimitives.FusedMultiplyAdd(d, d, invStd, invStd);
+        }
+        TensorPrimitives.Multiply(invStd, 1f / batch, invStd); // biased variance σ²_B
+        if (updateMovingStatistics)
+        {
+            float rate = 1f - momentum;
+            for (int c = 0; c < features; c++)
+            {
+                movingMean[c] -= rate * (movingMean[c] - mean[c]);
+                movingVariance[c] -= rate * (movingVariance[c] - invStd[c]);
+            }
+        }
+        for (int c = 0; c < features; c++) invStd[c] = 1f / MathF.Sqrt(invStd[c] + epsilon);
+
+        for (int i = 0; i < batch; i++)
+        {
+            Span<float> row = y.Slice(i * features, features); // holds x − μ
+            TensorPrimitives.Multiply(row, invStd, row);
+            if (!gamma.IsEmpty) TensorPrimitives.Multiply(row, gamma, row);
+            if (!beta.IsEmpty) TensorPrimitives.Add(row, beta, row);
+        }
+    }
+
+    /// <summary>Batch normalization in inference mode: <c>y = γ·(x − m)/√(v + ε) + β</c> with the moving statistics.</summary>
+    public static void BatchNormInference(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        ReadOnlySpan<float> movingMean, ReadOnlySpan<float> movingVariance, int batch, int features, float epsilon)
+    {
+        CheckLength(x, batch * features, nameof(x));
+        CheckLength(y, batch * features, nameof(y));
+        for (int i = 0; i < batch; i++)
+        {
+            ReadOnlySpan<float> xr = x.Slice(i * features, features);
+            Span<float> row = y.Slice(i * features, features);
+            for (int c = 0; c < features; c++)
+            {
+                float scale = (gamma.IsEmpty ? 1f : gamma[c]) / MathF.Sqrt(movingVariance[c] + epsilon);
+                row[c] = (xr[c] - movingMean[c]) * scale + (beta.IsEmpty ? 0f : beta[c]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backward through <see cref="BatchNormTraining"/>: with <c>x̂ = (x − μ)·s</c>, <c>s = 1/√(σ² + ε)</c>:
+    /// <c>dβ = Σ dy</c>, <c>dγ = Σ dy·x̂</c>, <c>dx = (γ·s/N)·(N·dy − dβ − x̂·dγ)</c>. The gradients of γ and β are
+    /// accumulated into <paramref name="gammaGradient"/> and <paramref name="betaGradient"/> when those are not empty.
+    /// </summary>
+    /// <param name="x">The forward input.</param>
+    /// <param name="outputGradient">dL/dy.</param>
+    /// <param name="inputGradient">Receives (or accumulates, see <paramref name="accumulate"/>) dL/dx; empty when not needed.</param>
+    /// <param name="gamma">Scale, or empty.</param>
+    /// <param name="savedMean">The batch mean saved by the forward pass.</param>
+    /// <param name="savedInvStd">1/√(σ² + ε) saved by the forward pass.</param>
+    /// <param name="gammaGradient">dL/dγ (accumulated), or empty.</param>
+    /// <param name="betaGradient">dL/dβ (accumulated), or empty.</param>
+    /// <param name="scratch">At least 2 × <paramref name="features"/> floats.</param>
+    /// <param name="batch">Rows.</param>
+    /// <param name="features">Columns.</param>
+    /// <param name="accumulate">Add into <paramref name="inputGradient"/> instead of overwriting it.</param>
+    public static void BatchNormBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGradient, Span<float> inputGradient,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> savedMean, ReadOnlySpan<float> savedInvStd,
+        Span<float> gammaGradient, Span<float> betaGradient, Span<float> scratch, int batch, int features, bool accumulate = false)
+    {
+        Span<float> sumDy = scratch[..features];
+        Span<float> sumDyXhat = scratch.Slice(features, features);
+        sumDy.Clear();
+        sumDyXhat.Clear();
+        for (int i = 0; i < batch; i++)
+        {
+            ReadOnlySpan<float> xr = x.Slice(i * features, features);
+            ReadOnlySpan<float> g = outputGradient.Slice(i * features, features);
+            for (int c = 0; c < features; c++)
+            {
+                float xhat = (xr[c] - savedMean[c]) * savedInvStd[c];
+                sumDy[c] += g[c];
+                sumDyXhat[c] += g[c] * xhat;
+            }
+        }
+        if (!gammaGradient.IsEmpty) TensorPrimitives.Add(gammaGradient[..features], sumDyXhat, gammaGradient);
+        if (!betaGradient.IsEmpty) TensorPrimitives.Add(betaGradient[..features], sumDy, betaGradient);
+        if (inputGradient.IsEmpty) return;
+        float invN = 1f / batch;
+        for (int i = 0; i < batch; i++)
+        {
+            ReadOnlySpan<float> xr = x.Slice(i * features, features);
+            ReadOnlySpan<float> g = outputGradient.Slice(i * features, features);
+            Span<float> dx = inputGradient.Slice(i * features, features);
+            for (int c = 0; c < features; c++)
+            {
+                float s = savedInvStd[c];
+                float xhat = (xr[c] - savedMean[c]) * s;
+                float v = (gamma.IsEmpty ? 1f : gamma[c]) * s * (g[c] - invN * (sumDy[c] + xhat * sumDyXhat[c]));
+                dx[c] = accumulate ? dx[c] + v : v;
+            }
+        }
+    }
+
+    /// <summary>Backward through <see cref="BatchNormInference"/> with respect to the input: <c>dx = dy·γ/√(v + ε)</c>.</summary>
+    public static void BatchNormInferenceBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> movingVariance, int batch, int features, float epsilon, bool accumulate = false)
+    {
+        for (int i = 0; i < batch; i++)
+        {
+            ReadOnlySpan<float> g = outputGradient.Slice(i * features, features);
+            Span<float> dx = inputGradient.Slice(i * features, features);
+            for (int c = 0; c < features; c++)
+            {
+                float v = g[c] * (gamma.IsEmpty ? 1f : gamma[c]) / MathF.Sqrt(movingVariance[c] + epsilon);
+                dx[c] = accumulate ? dx[c] + v : v;
+            }
+        }
+    }
+}

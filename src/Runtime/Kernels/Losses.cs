@@ -1,0 +1,166 @@
+using System;
+using System.Numerics.Tensors;
+
+namespace NetDsl;
+
+public static partial class Kernels
+{
+    /// <summary>
+    /// Softmax fused with sparse categorical cross-entropy, from the logits (what Keras computes inside
+    /// <c>fit</c> for a softmax output): per row <c>−log softmax(z)[label]</c>, stable for any logits, no clipping.
+    /// Returns the mean over the batch; writes the probabilities (if <paramref name="probabilities"/> is not empty)
+    /// and <c>(softmax(z) − onehot(label)) / batch</c> into <paramref name="logitsGradient"/> (if not empty).
+    /// </summary>
+    public static float SoftmaxSparseCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> probabilities,
+        Span<float> logitsGradient, int batch, int classes)
+    {
+        CheckLength(logits, batch * classes, nameof(logits));
+        CheckLabels(labels, batch, classes);
+        double total = 0;
+        float invBatch = 1f / batch;
+        for (int i = 0; i < batch; i++)
+        {
+            ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
+            int label = labels[i];
+            float max = TensorPrimitives.Max(z);
+            double sum = 0;
+            for (int j = 0; j < classes; j++) sum += Math.Exp(z[j] - max);
+            double logSum = Math.Log(sum);
+            total += logSum - (z[label] - max);
+            if (!probabilities.IsEmpty || !logitsGradient.IsEmpty)
+            {
+                for (int j = 0; j < classes; j++)
+                {
+                    float p = (float)Math.Exp(z[j] - max - logSum);
+                    if (!probabilities.IsEmpty) probabilities[i * classes + j] = p;
+                    if (!logitsGradient.IsEmpty) logitsGradient[i * classes + j] = (p - (j == label ? 1f : 0f)) * invBatch;
+                }
+            }
+        }
+        return (float)(total / batch);
+    }
+
+    /// <summary>
+    /// Softmax fused with categorical cross-entropy against (one-hot or probability) targets:
+    /// per row <c>−Σⱼ tⱼ·log softmax(z)ⱼ</c>; gradient <c>(softmax(z)·Σt − t) / batch</c>.
+    /// </summary>
+    public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> probabilities,
+        Span<float> logitsGradient, int batch, int classes)
+    {
+        CheckLength(logits, batch * classes, nameof(logits));
+        CheckTargets(targets, batch * classes);
+        double total = 0;
+        float invBatch = 1f / batch;
+        for (int i = 0; i < batch; i++)
+        {
+            ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
+            ReadOnlySpan<float> t = targets.Slice(i * classes, classes);
+            float max = TensorPrimitives.Max(z);
+            double sum = 0;
+            for (int j = 0; j < classes; j++) sum += Math.Exp(z[j] - max);
+            double logSum = Math.Log(sum);
+            double rowLoss = 0, tSum = 0;
+            for (int j = 0; j < classes; j++)
+            {
+                rowLoss -= t[j] * (z[j] - max - logSum);
+                tSum += t[j];
+            }
+            total += rowLoss;
+            if (!probabilities.IsEmpty || !logitsGradient.IsEmpty)
+            {
+                for (int j = 0; j < classes; j++)
+                {
+                    float p = (float)Math.Exp(z[j] - max - logSum);
+                    if (!probabilities.IsEmpty) probabilities[i * classes + j] = p;
+                    if (!logitsGradient.IsEmpty) logitsGradient[i * classes + j] = (float)(p * tSum - t[j]) * invBatch;
+                }
+            }
+        }
+        return (float)(total / batch);
+    }
+
+    /// <summary>
+    /// Sigmoid fused with binary cross-entropy, from the logits: per element
+    /// <c>max(z, 0) − z·t + log(1 + e^−|z|)</c>, averaged over units and batch (Keras's mean over the last axis, then
+    /// over the batch); gradient <c>(σ(z) − t) / (batch·units)</c>.
+    /// </summary>
+    public static float SigmoidBinaryCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> probabilities,
+        Span<float> logitsGradient, int batch, int units)
+    {
+        int count = batch * units;
+        CheckLength(logits, count, nameof(logits));
+        CheckTargets(targets, count);
+        double total = 0;
+        float scale = 1f / count;
+        for (int i = 0; i < count; i++)
+        {
+            float z = logits[i], t = targets[i];
+            if (t < 0f || t > 1f) throw new ArgumentOutOfRangeException(nameof(targets), t, $"Binary cross-entropy needs targets in [0, 1]; element {i} is {t}.");
+            total += Math.Max(z, 0f) - z * t + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+            float p = 1f / (1f + MathF.Exp(-z));
+            if (!probabilities.IsEmpty) probabilities[i] = p;
+            if (!logitsGradient.IsEmpty) logitsGradient[i] = (p - t) * scale;
+        }
+        return (float)(total / count);
+    }
+
+    /// <summary><see cref="SigmoidBinaryCrossEntropy(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, int)"/> with integer 0/1 labels on a single output unit.</summary>
+    public static float SigmoidBinaryCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> probabilities,
+        Span<float> logitsGradient, int batch)
+    {
+        CheckLength(logits, batch, nameof(logits));
+        CheckLabels(labels, batch, 2);
+        double total = 0;
+        float scale = 1f / batch;
+        for (int i = 0; i < batch; i++)
+        {
+            float z = logits[i], t = labels[i];
+            total += Math.Max(z, 0f) - z * t + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+            float p = 1f / (1f + MathF.Exp(-z));
+            if (!probabilities.IsEmpty) probabilities[i] = p;
+            if (!logitsGradient.IsEmpty) logitsGradient[i] = (p - t) * scale;
+        }
+        return (float)(total / batch);
+    }
+
+    /// <summary>Mean squared error over units and batch; gradient <c>2·(y − t) / (batch·units)</c> with respect to the outputs.</summary>
+    public static float MeanSquaredError(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> outputGradient, int batch, int units)
+    {
+        int count = batch * units;
+        CheckLength(outputs, count, nameof(outputs));
+        CheckTargets(targets, count);
+        double total = 0;
+        float scale = 2f / count;
+        for (int i = 0; i < count; i++)
+        {
+            float d = outputs[i] - targets[i];
+            total += (double)d * d;
+            if (!outputGradient.IsEmpty) outputGradient[i] = d * scale;
+        }
+        return (float)(total / count);
+    }
+
+    private static void CheckLabels(ReadOnlySpan<int> labels, int batch, int classes)
+    {
+        if (labels.Length != batch)
+        {
+            throw new ArgumentException($"Expected {batch} labels (one per sample), got {labels.Length}.", nameof(labels));
+        }
+        for (int i = 0; i < batch; i++)
+        {
+            if ((uint)labels[i] >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i],
+                    $"Label {labels[i]} of sample {i} is outside [0, {classes}): the network's output has {classes} {(classes == 1 ? "unit" : "classes")}.");
+            }
+        }
+    }
+
+    private static void CheckTargets(ReadOnlySpan<float> targets, int count)
+    {
+        if (targets.Length != count)
+        {
+            throw new ArgumentException($"Expected {count} target values, got {targets.Length}.", nameof(targets));
+        }
+    }
+}
