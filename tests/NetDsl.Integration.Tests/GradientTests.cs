@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using NetDsl;
+using Xunit;
+
+namespace NetDsl.Integration.Tests;
+
+/// <summary>
+/// Every backward pass, checked through generated networks: the gradient of every parameter (every one, these
+/// networks are small) against central finite differences of the loss the network itself computes.
+/// </summary>
+public class GradientTests
+{
+    public static IEnumerable<object[]> Networks()
+    {
+        yield return new object[] { "softmax+tanh", (Func<INetwork>)(() => new GradSoftmax(1)) };
+        yield return new object[] { "relu", (Func<INetwork>)(() => new GradRelu(2)) };
+        yield return new object[] { "leaky relu", (Func<INetwork>)(() => new GradLeakyRelu(3)) };
+        yield return new object[] { "rrelu", (Func<INetwork>)(() => new GradRRelu(4)) };
+        yield return new object[] { "elu", (Func<INetwork>)(() => new GradElu(5)) };
+        yield return new object[] { "elu alpha 0.5", (Func<INetwork>)(() => new GradEluAlpha(6)) };
+        yield return new object[] { "selu", (Func<INetwork>)(() => new GradSelu(7)) };
+        yield return new object[] { "sigmoid", (Func<INetwork>)(() => new GradSigmoid(8)) };
+        yield return new object[] { "hidden softmax", (Func<INetwork>)(() => new GradHiddenSoftmax(9)) };
+        yield return new object[] { "linear", (Func<INetwork>)(() => new GradLinear(10)) };
+        yield return new object[] { "activation layers 1", (Func<INetwork>)(() => new GradActivationLayers1(11)) };
+        yield return new object[] { "activation layers 2", (Func<INetwork>)(() => new GradActivationLayers2(12)) };
+        yield return new object[] { "batch norm", (Func<INetwork>)(() => new GradBatchNorm(13)) };
+        yield return new object[] { "batch norm variants", (Func<INetwork>)(() => new GradBatchNormVariants(14)) };
+        yield return new object[] { "frozen batch norm", (Func<INetwork>)(() => new GradFrozenBatchNorm(15)) };
+        yield return new object[] { "categorical", (Func<INetwork>)(() => new GradCategorical(16)) };
+        yield return new object[] { "logits", (Func<INetwork>)(() => new GradLogits(17)) };
+        yield return new object[] { "binary multi", (Func<INetwork>)(() => new GradBinaryMulti(18)) };
+        yield return new object[] { "binary sigmoid layer", (Func<INetwork>)(() => new GradBinarySigmoidLayer(19)) };
+        yield return new object[] { "binary logits", (Func<INetwork>)(() => new GradBinaryLogits(20)) };
+        yield return new object[] { "mse", (Func<INetwork>)(() => new GradMse(21)) };
+        yield return new object[] { "mse sigmoid", (Func<INetwork>)(() => new GradMseSigmoid(22)) };
+        yield return new object[] { "l1 l2", (Func<INetwork>)(() => new GradRegularized(23)) };
+        yield return new object[] { "dropout", (Func<INetwork>)(() => new GradDropout(24)) };
+        yield return new object[] { "add", (Func<INetwork>)(() => new GradAdd(25)) };
+        yield return new object[] { "concat", (Func<INetwork>)(() => new GradConcat(26)) };
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Backward_matches_finite_differences(string name, Func<INetwork> create)
+    {
+        INetwork net = create();
+        const int n = 5;
+        var random = new SeededRandom(99, name.Length);
+        float[] x = new float[n * net.InputSize];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian();
+
+        // Integer labels where the loss takes them, float targets otherwise.
+        int[]? labels = null;
+        float[]? targets = null;
+        if (net.Loss == Loss.SparseCategoricalCrossentropy || (net.Loss == Loss.BinaryCrossentropy && net.OutputSize == 1 && name.Contains("sigmoid layer")))
+        {
+            labels = new int[n];
+            for (int i = 0; i < n; i++) labels[i] = random.NextInt(net.OutputSize == 1 ? 2 : net.OutputSize);
+        }
+        else
+        {
+            targets = new float[n * net.OutputSize];
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < net.OutputSize; j++)
+                {
+                    targets[i * net.OutputSize + j] = net.Loss switch
+                    {
+                        Loss.CategoricalCrossentropy => j == i % net.OutputSize ? 1f : 0f,
+                        Loss.BinaryCrossentropy => random.NextFloat(),
+                        _ => (float)random.NextGaussian(),
+                    };
+                }
+            }
+        }
+
+        float EvaluateLoss()
+        {
+            net.ReseedTraining(1234); // the same dropout masks and RReLU slopes at every evaluation
+            return labels is not null ? net.ComputeGradients(x, labels, n) : net.ComputeGradients(x, targets, n);
+        }
+
+        EvaluateLoss();
+        float[] analytic = net.Gradients.ToArray();
+        Span<float> p = net.Parameters;
+        int checkedCount = 0;
+        var failures = new List<string>();
+        foreach (ParameterVariable v in net.Variables)
+        {
+            if (!v.Trainable) continue;
+            for (int k = 0; k < v.Length; k++)
+            {
+                int i = v.Offset + k;
+                float saved = p[i];
+                const float eps = 3e-3f;
+                p[i] = saved + eps;
+                double plus = EvaluateLoss();
+                p[i] = saved - eps;
+                double minus = EvaluateLoss();
+                p[i] = saved;
+                double numeric = (plus - minus) / (2 * eps);
+                double error = Math.Abs(numeric - analytic[i]);
+                double tolerance = 1e-3 + 2e-2 * Math.Max(Math.Abs(numeric), Math.Abs(analytic[i]));
+                if (error > tolerance) failures.Add($"{v.Kind} of layer {v.LayerIndex}, element {k}: backward {analytic[i]:G6}, finite difference {numeric:G6}");
+                checkedCount++;
+            }
+        }
+        Assert.True(checkedCount > 20, $"only {checkedCount} parameters checked");
+        Assert.True(failures.Count == 0, $"{name}: {failures.Count} of {checkedCount} gradients disagree:\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void Frozen_batch_norm_gets_no_gradient_update_and_runs_in_inference_mode()
+    {
+        var net = new GradFrozenBatchNorm(3);
+        float[] mean = net.Layers.BatchNormalization.MovingMean.ToArray();
+        float[] gamma = net.Layers.BatchNormalization.Gamma.ToArray();
+        float[] x = new float[4 * 6];
+        for (int i = 0; i < x.Length; i++) x[i] = i * 0.1f - 1f;
+        net.TrainStep(x, new[] { 0, 1, 2, 3 }, 4, new Sgd(0.1));
+        Assert.Equal(mean, net.Layers.BatchNormalization.MovingMean.ToArray());
+        Assert.Equal(gamma, net.Layers.BatchNormalization.Gamma.ToArray());
+        Assert.Equal(6 * 5 + 5 + 4 * 5 + 4, ((INetwork)net).TrainableParameterCount);
+    }
+}

@@ -1,0 +1,206 @@
+using System;
+using System.Linq;
+using NetDsl;
+using Xunit;
+
+namespace NetDsl.Integration.Tests;
+
+public class TrainingTests
+{
+    private static (float[] X, int[] Y) RandomBatch(int n, int inputs, int classes, int seed)
+    {
+        var random = new SeededRandom(seed);
+        var x = new float[n * inputs];
+        for (int i = 0; i < x.Length; i++) x[i] = random.NextFloat();
+        var y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = random.NextInt(classes);
+        return (x, y);
+    }
+
+    [Fact]
+    public void TrainStep_allocates_nothing_after_warm_up()
+    {
+        var net = new FashionBn(1);
+        var optimizer = new Sgd(0.01, momentum: 0.9, nesterov: true) { ClipNorm = 1.0 };
+        (float[] x, int[] y) = RandomBatch(32, 784, 10, 5);
+        for (int i = 0; i < 3; i++) net.TrainStep(x, y, 32, optimizer); // warm-up: workspace and slots
+        long minimum = long.MaxValue;
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++) net.TrainStep(x, y, 32, optimizer);
+            minimum = Math.Min(minimum, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, minimum);
+    }
+
+    [Fact]
+    public void Forward_allocates_nothing_after_warm_up()
+    {
+        var net = new FashionMlp(1);
+        (float[] x, _) = RandomBatch(1, 784, 10, 5);
+        var y = new float[10];
+        net.Forward(x, y, 1);
+        long minimum = long.MaxValue;
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++) net.Forward(x, y, 1);
+            minimum = Math.Min(minimum, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, minimum);
+    }
+
+    [Fact]
+    public void Same_seed_and_data_give_bit_identical_weights()
+    {
+        float[] Train(int seed)
+        {
+            var net = new FashionBn(seed);
+            var optimizer = new Sgd(0.01, momentum: 0.9);
+            (float[] x, int[] y) = RandomBatch(64, 784, 10, 11);
+            var data = new Dataset(x, y, 784);
+            net.Fit(data, epochs: 2, batchSize: 16, optimizer: optimizer, verbose: 0);
+            return net.Parameters.ToArray().Concat(net.State.ToArray()).ToArray();
+        }
+        float[] a = Train(42), b = Train(42), c = Train(43);
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void Seed_initializes_deterministically_and_layers_independently()
+    {
+        var a = new FashionMlp(7);
+        var b = new FashionMlp(7);
+        var c = new FashionMlp(8);
+        Assert.True(a.Parameters.SequenceEqual(b.Parameters));
+        Assert.False(a.Parameters.SequenceEqual(c.Parameters));
+        // He normal: effective std √(2/784) for the first kernel, biases zero.
+        float[] k = a.Layers.Dense.Kernel.ToArray();
+        double std = Math.Sqrt(k.Select(v => (double)v * v).Average());
+        Assert.InRange(std, Math.Sqrt(2.0 / 784) * 0.98, Math.Sqrt(2.0 / 784) * 1.02);
+        Assert.True(k.Max() <= 2 * Math.Sqrt(2.0 / 784) / 0.87962566103423978 + 1e-6);
+        Assert.All(a.Layers.Dense.Bias.ToArray(), v => Assert.Equal(0f, v));
+        // Glorot uniform on the output layer: |w| ≤ √(6 / (100 + 10)).
+        Assert.True(a.Layers.Dense2.Kernel.ToArray().Max(Math.Abs) <= Math.Sqrt(6.0 / 110));
+    }
+
+    [Fact]
+    public void Batch_norm_initial_state_is_Keras()
+    {
+        var net = new FashionBn();
+        Assert.All(net.Layers.BatchNormalization.Gamma.ToArray(), v => Assert.Equal(1f, v));
+        Assert.All(net.Layers.BatchNormalization.Beta.ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(net.Layers.BatchNormalization.MovingMean.ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(net.Layers.BatchNormalization.MovingVariance.ToArray(), v => Assert.Equal(1f, v));
+    }
+
+    [Fact]
+    public void Forward_matches_a_double_precision_reference()
+    {
+        var net = new FashionBn(3);
+        (float[] x, int[] y) = RandomBatch(8, 784, 10, 3);
+        // Move the BN statistics away from their initial values first.
+        net.Fit(new Dataset(x, y, 784), epochs: 3, batchSize: 4, optimizer: new Sgd(0.05), verbose: 0);
+        var output = new float[8 * 10];
+        net.Forward(x, output, 8);
+        for (int s = 0; s < 8; s++)
+        {
+            double[] h = x.Skip(s * 784).Take(784).Select(v => (double)v).ToArray();
+            h = BatchNorm(h, net.Layers.BatchNormalization);
+            h = Dense(h, net.Layers.Dense, v => Math.Max(v, 0));
+            h = BatchNorm(h, net.Layers.BatchNormalization1);
+            h = Dense(h, net.Layers.Dense1, v => Math.Max(v, 0));
+            h = BatchNorm(h, net.Layers.BatchNormalization2);
+            h = Dense(h, net.Layers.Dense2, v => v);
+            double max = h.Max();
+            double sum = h.Sum(v => Math.Exp(v - max));
+            for (int j = 0; j < 10; j++) Assert.Equal(Math.Exp(h[j] - max) / sum, output[s * 10 + j], 4);
+        }
+
+        static double[] Dense(double[] input, DenseLayer layer, Func<double, double> activation)
+        {
+            var result = new double[layer.Units];
+            for (int j = 0; j < layer.Units; j++)
+            {
+                double z = layer.Bias.IsEmpty ? 0 : layer.Bias[j];
+                for (int i = 0; i < layer.Inputs; i++) z += input[i] * layer.Kernel[i * layer.Units + j];
+                result[j] = activation(z);
+            }
+            return result;
+        }
+
+        static double[] BatchNorm(double[] input, BatchNormLayer layer)
+        {
+            var result = new double[input.Length];
+            for (int c = 0; c < input.Length; c++)
+            {
+                result[c] = layer.Gamma[c] * (input[c] - layer.MovingMean[c]) / Math.Sqrt(layer.MovingVariance[c] + layer.Epsilon) + layer.Beta[c];
+            }
+            return result;
+        }
+    }
+
+    [Fact]
+    public void Fit_learns_a_separable_problem_and_reports_Keras_logs()
+    {
+        // Three Gaussian blobs in 6 dimensions.
+        var random = new SeededRandom(5);
+        int n = 600;
+        var x = new float[n * 6];
+        var y = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            y[i] = i % 4;
+            for (int j = 0; j < 6; j++) x[i * 6 + j] = (float)(random.NextGaussian() * 0.5 + (j % 4 == y[i] ? 2 : 0));
+        }
+        var (train, valid) = new Dataset(x, y, 6).Split(100, seed: 1);
+        var net = new GradSoftmax(1);
+        var output = new System.IO.StringWriter();
+        History history = net.Fit(train, epochs: 8, batchSize: 16, optimizer: new Sgd(0.1, momentum: 0.9), validation: valid, verbose: 2, output: output);
+        Assert.Equal(Enumerable.Range(0, 8), history.Epoch);
+        Assert.True(history["loss"][^1] < history["loss"][0]);
+        Assert.True(history["val_accuracy"][^1] > 0.95, $"val_accuracy {history["val_accuracy"][^1]}");
+        Assert.Equal(8, history["lr"].Count);
+        EvaluationResult result = net.Evaluate(valid);
+        Assert.Equal(history["val_loss"][^1], result.Loss, 5);
+        Assert.Equal(history["val_accuracy"][^1], result.Accuracy, 5);
+        float[] probabilities = net.Predict(valid);
+        Assert.Equal(valid.Count * 4, probabilities.Length);
+        for (int i = 0; i < valid.Count; i++) Assert.Equal(1.0, probabilities.Skip(i * 4).Take(4).Sum(), 4);
+        string log = output.ToString();
+        Assert.Contains("Epoch 8/8", log);
+        Assert.Contains("32/32 - ", log);
+        Assert.Contains(" - val_accuracy: ", log);
+    }
+
+    [Fact]
+    public void Fit_numbers_epochs_from_initialEpoch_as_Keras()
+    {
+        var net = new GradSoftmax(1);
+        (float[] x, int[] y) = RandomBatch(40, 6, 4, 2);
+        History history = net.Fit(new Dataset(x, y, 6), epochs: 5, batchSize: 8, optimizer: new Sgd(), initialEpoch: 3, verbose: 0);
+        Assert.Equal(new[] { 3, 4 }, history.Epoch);
+    }
+
+    [Fact]
+    public void Wrong_inputs_are_refused_clearly_without_changing_state()
+    {
+        var net = new FashionBn(1);
+        float[] before = net.Parameters.ToArray();
+        float[] state = net.State.ToArray();
+        (float[] x, int[] y) = RandomBatch(4, 784, 10, 1);
+        var sgd = new Sgd();
+        var e1 = Assert.Throws<ArgumentException>(() => net.TrainStep(x.AsSpan(0, 700), y, 4, sgd));
+        Assert.Contains("784", e1.Message);
+        var e2 = Assert.Throws<ArgumentOutOfRangeException>(() => net.TrainStep(x, new[] { 0, 1, 10, 2 }, 4, sgd));
+        Assert.Contains("label 10 of sample 2", e2.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => net.TrainStep(x, y, 0, sgd));
+        Assert.Throws<ArgumentException>(() => net.Forward(x, new float[39], 4));
+        var e3 = Assert.Throws<InvalidOperationException>(() => net.TrainStep(x, new float[40], 4, sgd));
+        Assert.Contains("integer class labels", e3.Message);
+        Assert.Equal(before, net.Parameters.ToArray());
+        Assert.Equal(state, net.State.ToArray());
+    }
+}
