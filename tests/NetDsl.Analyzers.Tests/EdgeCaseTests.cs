@@ -79,7 +79,7 @@ public class EdgeCaseTests
         [Dense(Sizes.Hidden, Activation.Relu, Init = Init.HeNormal, L2 = 1e-2 / 2)]
         [Dropout(Sizes.Rate)]
         [Dense({|NDSL0002:Sizes.Hidden - 30|}, Activation.Relu)]
-        [Dense(nameof(Sizes).Length, Activation.Softmax)]
+        [Dense(Sizes.Hidden / 10, Activation.Softmax)]
         public partial class Net { }
         """);
 }

@@ -115,6 +115,18 @@ public class LossDoesNotFitOutputTests
         """);
 
     [Fact]
+    public Task OutputActivationFollowedByDropout_HasTheReasonInTheMessage() => VerifyCS.VerifyAnalyzerAsync(/* lang=c# */ """
+        using NetDsl;
+
+        [Network(4)]
+        [Dense(3, Activation.Softmax)]
+        [Dropout(0.2)]
+        public partial class Net { }
+        """,
+        VerifyCS.Diagnostic("NDSL0006").WithSpan(3, 2, 3, 12).WithArguments("Net",
+            "the Softmax output of layer 0 (Dense) is followed by Dropout, so sparse categorical cross-entropy would read its Softmax outputs as logits; put the dropout before the output layer"));
+
+    [Fact]
     public Task LinearOutputFollowedByDropout_IsNotReported() => VerifyCS.VerifyAnalyzerAsync(/* lang=c# */ """
         using NetDsl;
 

@@ -152,7 +152,7 @@ internal static class NetworkParser
             }
         }
         long inputSize = 1;
-        foreach (int d in inputShape) inputSize *= Math.Max(d, 0);
+        foreach (int d in inputShape) inputSize = Math.Min(inputSize * Math.Max(d, 0), MaxSize + 1L); // saturates: no overflow
         if (inputShape.Count == 0 || inputShape.Any(d => d <= 0))
         {
             ctx.Report(DiagnosticIds.InvalidArgument, networkSyntax?.GetLocation() ?? classLocation, "[Network]",
@@ -160,7 +160,7 @@ internal static class NetworkParser
         }
         else if (inputSize > MaxSize)
         {
-            ctx.Report(DiagnosticIds.InvalidArgument, networkSyntax?.GetLocation() ?? classLocation, "[Network]", $"the input of {inputSize} floats per sample is too large (at most {MaxSize})");
+            ctx.Report(DiagnosticIds.InvalidArgument, networkSyntax?.GetLocation() ?? classLocation, "[Network]", $"the input shape ({string.Join(", ", inputShape)}) has more than {MaxSize} floats per sample");
         }
         Loss loss = Loss.SparseCategoricalCrossentropy;
         Location? lossLocation = networkSyntax?.GetLocation() ?? classLocation;
@@ -540,6 +540,17 @@ internal static class NetworkParser
                 else if (final == Activation.Softmax) lossProblem = "binary cross-entropy does not fit a Softmax output (the units would compete); use Sigmoid outputs, or a categorical cross-entropy";
                 else lossProblem = $"binary cross-entropy needs a Sigmoid output (or a Linear one, read as logits), but the output activation is {final}";
                 break;
+        }
+        if (mode is OutputMode.LogitsCrossEntropy or OutputMode.LogitsBinaryCrossEntropy)
+        {
+            // Dropout is the identity at inference, but a Dropout after the output activation would make the loss read
+            // the (dropped-out) probabilities as logits.
+            int k = result.Count - 1;
+            while (k > 0 && result[k].Kind is LayerKind.Dropout or LayerKind.AlphaDropout) k--;
+            if (k < result.Count - 1 && result[k].Kind is LayerKind.Dense or LayerKind.Activation && result[k].Activation != Activation.Linear)
+            {
+                lossProblem = $"the {result[k].Activation} output of {Describe(k, result[k])} is followed by {last.TypeName}, so {lossName} would read its {result[k].Activation} outputs as logits; put the dropout before the output layer";
+            }
         }
         if (lossProblem is not null)
         {

@@ -1,0 +1,115 @@
+using System;
+using NetDsl;
+using Xunit;
+
+namespace NetDsl.Runtime.Tests;
+
+/// <summary>The matrix products against a naive double-precision reference, on shapes that exercise every block and tail.</summary>
+public class GemmTests
+{
+    private static float[] Random(int n, int seed)
+    {
+        var r = new SeededRandom(seed);
+        var a = new float[n];
+        for (int i = 0; i < a.Length; i++) a[i] = (float)r.NextGaussian();
+        return a;
+    }
+
+    public static TheoryData<int, int, int> Shapes => new()
+    {
+        { 1, 1, 1 }, { 3, 5, 7 }, { 4, 16, 16 }, { 5, 17, 33 }, { 32, 784, 300 }, { 32, 300, 100 }, { 7, 100, 10 }, { 9, 3, 25 }, { 1, 784, 300 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatMul_matches_reference(int m, int k, int n)
+    {
+        float[] a = Random(m * k, 1), b = Random(k * n, 2), c = Random(m * n, 3);
+        float[] c0 = (float[])c.Clone();
+        Kernels.MatMul(a, b, c, m, k, n);
+        Kernels.MatMul(a, b, c0, m, k, n, accumulate: true);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (double)a[i * k + p] * b[p * n + j];
+                Assert.Equal(s, c[i * n + j], Tolerance(k));
+            }
+        }
+        float[] twice = new float[m * n];
+        Kernels.MatMul(a, b, twice, m, k, n);
+        for (int i = 0; i < c0.Length; i++) Assert.True(Math.Abs(c0[i] - (c0[i] - twice[i]) - twice[i]) < 1e-3);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatMulTN_matches_reference(int m, int k, int n)
+    {
+        float[] a = Random(k * m, 4), b = Random(k * n, 5), c = new float[m * n];
+        Kernels.MatMulTN(a, b, c, m, k, n);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (double)a[p * m + i] * b[p * n + j];
+                Assert.Equal(s, c[i * n + j], Tolerance(k));
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatMulNT_matches_reference_and_accumulates(int m, int k, int n)
+    {
+        float[] a = Random(m * k, 6), b = Random(n * k, 7), c = Random(m * n, 8);
+        float[] start = (float[])c.Clone();
+        Kernels.MatMulNT(a, b, c, m, k, n, accumulate: true);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double s = start[i * n + j];
+                for (int p = 0; p < k; p++) s += (double)a[i * k + p] * b[j * k + p];
+                Assert.Equal(s, c[i * n + j], Tolerance(k));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(Activation.Linear)]
+    [InlineData(Activation.Relu)]
+    [InlineData(Activation.LeakyRelu)]
+    [InlineData(Activation.Elu)]
+    [InlineData(Activation.Selu)]
+    [InlineData(Activation.Sigmoid)]
+    [InlineData(Activation.Tanh)]
+    [InlineData(Activation.Softmax)]
+    public void Dense_fuses_bias_and_activation(Activation activation)
+    {
+        const int m = 6, k = 19, n = 21;
+        float[] x = Random(m * k, 9), w = Random(k * n, 10), b = Random(n, 11), y = new float[m * n];
+        Kernels.Dense(x, w, b, y, m, k, n, activation, 0.2f);
+        for (int i = 0; i < m; i++)
+        {
+            var z = new double[n];
+            for (int j = 0; j < n; j++)
+            {
+                z[j] = b[j];
+                for (int p = 0; p < k; p++) z[j] += (double)x[i * k + p] * w[p * n + j];
+            }
+            double[] expected = ActivationTests.Reference(activation, z, 0.2);
+            for (int j = 0; j < n; j++) Assert.Equal(expected[j], y[i * n + j], 3);
+        }
+    }
+
+    [Fact]
+    public void Short_buffers_are_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Kernels.MatMul(new float[5], new float[6], new float[6], 2, 3, 2));
+        Assert.Contains("'a' has 5 elements; 6 are required", e.Message);
+    }
+
+    private static double Tolerance(int k) => 1e-5 + 1e-5 * k;
+}
