@@ -64,6 +64,8 @@ internal static class NetworkEmitter
         w.Line($"private const int ScratchLength = {plan.ScratchLength};");
         w.Line($"private const int OutputOffset = {plan.OutputOffset};");
         w.Line($"private const string ModelName = \"{spec.ClassName}\";");
+        w.Line("/// <summary>The weights' layout, checked when weights are loaded.</summary>");
+        w.Line(GeneratedCode).Line($"public const string Architecture = \"{ArchitectureDescription(spec)}\";");
         w.Line();
 
         // Fields.
@@ -138,9 +140,12 @@ internal static class NetworkEmitter
         w.Line(GeneratedCode).Line($"int {Rt}.INetwork.NonTrainableParameterCount => ParameterCount - _storage.TrainableParameterCount;");
         w.Line(GeneratedCode).Line($"{Rt}.Loss {Rt}.INetwork.Loss => {Rt}.Loss.{spec.Loss};");
         w.Line(GeneratedCode).Line($"{Rt}.LayerCollection {Rt}.INetwork.Layers => Layers;");
+        w.Line(GeneratedCode).Line($"string {Rt}.INetwork.Architecture => Architecture;");
         w.Line();
         w.Line("/// <summary>Keras 2's <c>model.summary()</c> table.</summary>");
-        w.Line(GeneratedCode).Line($"public string Summary() => {Rt}.SummaryFormatter.Format(ModelName, Layers);");
+        w.Line(GeneratedCode).Line(IsFunctional(spec)
+            ? $"public string Summary() => {Rt}.SummaryFormatter.Format(ModelName, Layers, new[] {{ {string.Join(", ", spec.InputShape)} }});"
+            : $"public string Summary() => {Rt}.SummaryFormatter.Format(ModelName, Layers);");
         w.Line();
         w.Line("/// <summary>Reseeds the generator of dropout masks and RReLU slopes.</summary>");
         w.Line(GeneratedCode).Line($"public void ReseedTraining(int seed) => _random = new {Rt}.SeededRandom(seed, 1);");
@@ -153,20 +158,22 @@ internal static class NetworkEmitter
         w.Line(GeneratedCode);
         w.Open($"public sealed class LayerViews : {Rt}.LayerCollection");
         w.Open($"internal LayerViews({Rt}.NetworkStorage storage) : base(storage)");
+        bool functional = IsFunctional(spec);
         foreach (LayerSpec l in spec.Layers)
         {
             string shape = string.Join(", ", l.OutputShape);
             string trainable = l.Trainable ? "true" : "false";
+            string inbound = functional ? $", inbound: new[] {{ {string.Join(", ", Inbound(spec, l).Select(n => "\"" + n + "\""))} }}" : "";
             switch (l.Kind)
             {
                 case LayerKind.Dense:
-                    w.Line($"{l.PropertyName} = new {Rt}.DenseLayer(storage, \"{l.Name}\", {l.InputWidth}, {l.Units}, {Rt}.Activation.{l.Activation}, {l.KernelOffset}, {l.BiasOffset}, {trainable});");
+                    w.Line($"{l.PropertyName} = new {Rt}.DenseLayer(storage, \"{l.Name}\", {l.InputWidth}, {l.Units}, {Rt}.Activation.{l.Activation}, {l.KernelOffset}, {l.BiasOffset}, {trainable}{inbound});");
                     break;
                 case LayerKind.BatchNorm:
-                    w.Line($"{l.PropertyName} = new {Rt}.BatchNormLayer(storage, \"{l.Name}\", {l.InputWidth}, {l.GammaOffset}, {l.BetaOffset}, {l.StateOffset}, {F(l.Momentum)}, {F(l.Epsilon)}, {trainable});");
+                    w.Line($"{l.PropertyName} = new {Rt}.BatchNormLayer(storage, \"{l.Name}\", {l.InputWidth}, {l.GammaOffset}, {l.BetaOffset}, {l.StateOffset}, {F(l.Momentum)}, {F(l.Epsilon)}, {trainable}{inbound});");
                     break;
                 default:
-                    w.Line($"{l.PropertyName} = new {Rt}.Layer(storage, \"{l.Name}\", \"{l.TypeName}\", new[] {{ {shape} }});");
+                    w.Line($"{l.PropertyName} = new {Rt}.Layer(storage, \"{l.Name}\", \"{l.TypeName}\", new[] {{ {shape} }}{inbound});");
                     break;
             }
         }
@@ -186,15 +193,30 @@ internal static class NetworkEmitter
         w.Line();
     }
 
+    private static bool IsFunctional(NetworkSpec spec) => spec.Layers.Any(l => l.Kind is LayerKind.Add or LayerKind.Concat);
+
+    /// <summary>The layers a layer reads, in Keras's "Connected to" order (Concatenate: the named layer first).</summary>
+    private static IEnumerable<string> Inbound(NetworkSpec spec, LayerSpec layer)
+    {
+        string NameOf(int node) => node < 0 ? "input_1" : spec.Layers[node].Name;
+        if (layer.Kind == LayerKind.Concat) return new[] { NameOf(layer.ReferenceNode), NameOf(layer.InputNode) };
+        if (layer.Kind == LayerKind.Add) return new[] { NameOf(layer.InputNode), NameOf(layer.ReferenceNode) };
+        return new[] { NameOf(layer.InputNode) };
+    }
+
     private static void EmitForwardApi(SourceWriter w, NetworkSpec spec, Plan plan)
     {
         w.Line("/// <summary>Runs the network on <paramref name=\"batchSize\"/> samples (training mode: dropout active, BatchNorm on batch statistics).</summary>");
         w.Line(GeneratedCode);
-        w.Open($"public void Forward({ROS} x, {S} y, int batchSize, bool training = false)");
+        w.Line($"public void Forward({ROS} x, {S} y, int batchSize, bool training = false) => Forward(x, y, batchSize, training ? {Rt}.ForwardMode.Training : {Rt}.ForwardMode.Inference);");
+        w.Line();
+        w.Line("/// <summary>Runs the network on <paramref name=\"batchSize\"/> samples in the given mode (Monte Carlo: dropout active, BatchNorm on its moving statistics).</summary>");
+        w.Line(GeneratedCode);
+        w.Open($"public void Forward({ROS} x, {S} y, int batchSize, {Rt}.ForwardMode mode)");
         w.Line($"{Rt}.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);");
         w.Line($"{Rt}.NetworkChecks.Output(ModelName, y, batchSize, OutputSize);");
         w.Line("EnsureActivations(batchSize);");
-        w.Line("ForwardCore(x, batchSize, training, training, true);");
+        w.Line($"ForwardCore(x, batchSize, mode == {Rt}.ForwardMode.Training, mode != {Rt}.ForwardMode.Inference, true);");
         w.Line("Output.CopyTo(y);");
         w.Close();
         w.Line();
@@ -634,6 +656,22 @@ internal static class NetworkEmitter
         {
             yield return ("| " + string.Join(" | ", row.Select((cell, c) => cell.PadRight(widths[c]))) + " |").TrimEnd();
         }
+    }
+
+    /// <summary>
+    /// The weights' layout in a canonical form: the input shape and, per weight-bearing layer, its kind and weight
+    /// shapes. Names, activations and rates are left out: they do not change which weights fit.
+    /// </summary>
+    internal static string ArchitectureDescription(NetworkSpec spec)
+    {
+        var parts = new List<string> { $"input({string.Join("x", spec.InputShape)})" };
+        foreach (LayerSpec l in spec.Layers)
+        {
+            if (l.Kind == LayerKind.Dense) parts.Add($"dense({l.InputWidth}x{l.Units}{(l.UseBias ? ",bias" : "")})");
+            else if (l.Kind == LayerKind.BatchNorm) parts.Add($"batchnorm({l.InputWidth}{(l.Scale ? ",gamma" : "")}{(l.Center ? ",beta" : "")})");
+        }
+        parts.Add($"weights {spec.ParameterLength}, state {spec.StateLength}");
+        return string.Join("; ", parts);
     }
 
     private static string OutputNote(OutputMode mode) => mode switch

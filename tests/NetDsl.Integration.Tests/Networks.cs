@@ -62,3 +62,68 @@ public partial class ModelB { }
 [Dense(100)]
 [Dense(10, Activation.Softmax, Init = Init.GlorotUniform)]
 public partial class RegularizedNet { }
+
+// The notebook's dropout network: Dropout(0.2) after Flatten and before each Dense.
+[Network(28, 28)]
+[Flatten]
+[Dropout(0.2)]
+[Dense(300, Activation.Elu, Init = Init.HeNormal)]
+[Dropout(0.2)]
+[Dense(100, Activation.Elu, Init = Init.HeNormal)]
+[Dropout(0.2)]
+[Dense(10, Activation.Softmax)]
+public partial class FashionDropout { }
+
+// The MC-dropout network of the notebook: SELU with AlphaDropout.
+[Network(28, 28)]
+[Flatten]
+[AlphaDropout(0.2)]
+[Dense(300, Activation.Selu, Init = Init.LecunNormal)]
+[AlphaDropout(0.2)]
+[Dense(100, Activation.Selu, Init = Init.LecunNormal)]
+[AlphaDropout(0.2)]
+[Dense(10, Activation.Softmax)]
+public partial class FashionAlphaDropout { }
+
+// MaxNormDense: SELU, LeCun normal, max_norm(1).
+[Network(28, 28)]
+[DenseDefaults(Activation = Activation.Selu, Init = Init.LecunNormal, MaxNorm = 1.0)]
+[Flatten]
+[Dense(300)]
+[Dense(100)]
+[Dense(10, Activation.Softmax, MaxNorm = 0)]
+public partial class FashionMaxNorm { }
+
+// The wide & deep model of chapter 10, as the chapter reuses it: Concatenate([input_, hidden2]).
+[Network(8, Loss = Loss.MeanSquaredError)]
+[Dense(30, Activation.Relu)]
+[Dense(30, Activation.Relu)]
+[Concat("input")]
+[Dense(1)]
+public partial class WideAndDeep { }
+
+// A residual block.
+[Network(8)]
+[Dense(16, Activation.Elu, Init = Init.HeNormal, Name = "stem")]
+[Dense(16, Activation.Elu, Init = Init.HeNormal)]
+[Dense(16, Activation.Elu, Init = Init.HeNormal)]
+[Add("stem")]
+[Dense(3, Activation.Softmax)]
+public partial class Residual { }
+
+// Model A of the transfer-learning section (8 classes) and model B reusing its lower layers (binary).
+[Network(28, 28)]
+[Flatten]
+[Dense(300, Activation.Selu, Init = Init.LecunNormal)]
+[BatchNorm]
+[Dense(100, Activation.Selu, Init = Init.LecunNormal)]
+[Dense(8, Activation.Softmax)]
+public partial class SmallA { }
+
+[Network(28, 28, Loss = Loss.BinaryCrossentropy)]
+[Flatten]
+[Dense(300, Activation.Selu, Init = Init.LecunNormal)]
+[BatchNorm]
+[Dense(100, Activation.Selu, Init = Init.LecunNormal)]
+[Dense(1, Activation.Sigmoid)]
+public partial class SmallB { }

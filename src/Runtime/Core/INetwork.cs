@@ -2,6 +2,17 @@ using System;
 
 namespace NetDsl;
 
+/// <summary>How a forward pass treats the layers that behave differently in training.</summary>
+public enum ForwardMode
+{
+    /// <summary>Inference: dropout off, BatchNorm on its moving statistics, RReLU at its mean slope.</summary>
+    Inference,
+    /// <summary>Training: dropout on, BatchNorm on (and updating) batch statistics, RReLU random.</summary>
+    Training,
+    /// <summary>Monte Carlo dropout: dropout on, everything else as in inference.</summary>
+    MonteCarlo,
+}
+
 /// <summary>
 /// A network declared with NetDsl attributes. The NetDsl generator implements this interface for every
 /// <c>[Network]</c> class; the runtime (<see cref="NetworkExtensions.Fit"/>, <see cref="NetworkExtensions.Evaluate"/>,
@@ -49,7 +60,7 @@ public interface INetwork
     /// <summary>The weight variables (kernel, bias, γ, β) with their offsets in <see cref="Parameters"/>.</summary>
     ReadOnlySpan<ParameterVariable> Variables { get; }
 
-    /// <summary>The outputs of the last forward pass (<c>batch × OutputSize</c>): what <see cref="Forward"/> returns.</summary>
+    /// <summary>The outputs of the last forward pass (<c>batch × OutputSize</c>): what <see cref="Forward(ReadOnlySpan{float}, Span{float}, int, bool)"/> returns.</summary>
     ReadOnlySpan<float> Output { get; }
 
     /// <summary>
@@ -57,6 +68,18 @@ public interface INetwork
     /// uses (and updates) batch statistics; in inference mode BatchNorm uses its moving statistics.
     /// </summary>
     void Forward(ReadOnlySpan<float> x, Span<float> y, int batchSize, bool training = false);
+
+    /// <summary>
+    /// Runs the network in the given <paramref name="mode"/>: <see cref="ForwardMode.MonteCarlo"/> keeps dropout active
+    /// while BatchNorm uses its moving statistics (the book's <c>MCDropout</c>).
+    /// </summary>
+    void Forward(ReadOnlySpan<float> x, Span<float> y, int batchSize, ForwardMode mode);
+
+    /// <summary>
+    /// A canonical description of the weights' layout (layer kinds and weight shapes), the fingerprint a weight
+    /// file is checked against.
+    /// </summary>
+    string Architecture { get; }
 
     /// <summary>
     /// One training step on a batch with integer labels: forward, loss (plus regularization), backward, clipping,

@@ -9,16 +9,23 @@ public class Layer
 {
     private bool _trainable;
 
-    /// <summary>Creates a parameterless layer view (called by generated code).</summary>
-    public Layer(NetworkStorage storage, string name, string typeName, int[] outputShape, bool trainable = true)
+    /// <summary>
+    /// Creates a parameterless layer view (called by generated code). <paramref name="inbound"/> names the layers it
+    /// reads (<c>input_1</c> for the network's input) in networks that are not a plain stack.
+    /// </summary>
+    public Layer(NetworkStorage storage, string name, string typeName, int[] outputShape, bool trainable = true, string[]? inbound = null)
     {
         Storage = storage ?? throw new ArgumentNullException(nameof(storage));
         Name = name;
         TypeName = typeName;
         OutputShape = outputShape;
+        Inbound = inbound;
         _trainable = trainable;
         Index = storage.AddLayer(this);
     }
+
+    /// <summary>The layers this one reads, for networks with skip connections (null in a plain stack).</summary>
+    public IReadOnlyList<string>? Inbound { get; }
 
     /// <summary>The storage the layer's parameters live in.</summary>
     protected NetworkStorage Storage { get; }
@@ -87,8 +94,9 @@ public sealed class DenseLayer : Layer
     private readonly int _biasOffset;
 
     /// <summary>Creates the view (called by generated code); <paramref name="biasOffset"/> is −1 without a bias.</summary>
-    public DenseLayer(NetworkStorage storage, string name, int inputs, int units, Activation activation, int kernelOffset, int biasOffset, bool trainable = true)
-        : base(storage, name, "Dense", new[] { units }, trainable)
+    public DenseLayer(NetworkStorage storage, string name, int inputs, int units, Activation activation, int kernelOffset, int biasOffset, bool trainable = true,
+        string[]? inbound = null)
+        : base(storage, name, "Dense", new[] { units }, trainable, inbound)
     {
         Inputs = inputs;
         Units = units;
@@ -142,8 +150,8 @@ public sealed class BatchNormLayer : Layer
 
     /// <summary>Creates the view (called by generated code); offsets of −1 mean the layer has no γ or no β.</summary>
     public BatchNormLayer(NetworkStorage storage, string name, int features, int gammaOffset, int betaOffset, int stateOffset,
-        float momentum, float epsilon, bool trainable = true)
-        : base(storage, name, "BatchNormalization", new[] { features }, trainable)
+        float momentum, float epsilon, bool trainable = true, string[]? inbound = null)
+        : base(storage, name, "BatchNormalization", new[] { features }, trainable, inbound)
     {
         Features = features;
         _gammaOffset = gammaOffset;

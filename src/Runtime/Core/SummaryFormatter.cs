@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
@@ -10,32 +11,56 @@ namespace NetDsl;
 /// </summary>
 public static class SummaryFormatter
 {
-    private const int LineLength = 65;
-    private static readonly int[] Positions = { 29, 55, 65 };
+    private static readonly int[] SequentialPositions = { 29, 55, 65 };
+    private static readonly int[] FunctionalPositions = { 32, 53, 65, 98 };
 
-    /// <summary>The summary of <paramref name="layers"/>, as Keras prints it.</summary>
-    public static string Format(string modelName, LayerCollection layers)
+    /// <summary>
+    /// The summary of <paramref name="layers"/>, as Keras prints it: the sequential table for a plain stack; for a
+    /// network with skip connections (layers with <see cref="Layer.Inbound"/>), the functional one, 98 columns wide,
+    /// with an <c>InputLayer</c> row of shape <paramref name="inputShape"/> and a "Connected to" column.
+    /// </summary>
+    public static string Format(string modelName, LayerCollection layers, int[]? inputShape = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
+        bool functional = false;
+        foreach (Layer layer in layers) functional |= layer.Inbound is not null;
+        int[] positions = functional ? FunctionalPositions : SequentialPositions;
+        int lineLength = positions[^1];
         var sb = new StringBuilder();
         sb.Append("Model: \"").Append(modelName).Append('"').Append('\n');
-        sb.Append('_', LineLength).Append('\n');
-        Row(sb, "Layer (type)", "Output Shape", "Param #");
-        sb.Append('=', LineLength).Append('\n');
+        sb.Append('_', lineLength).Append('\n');
+        if (functional) Row(sb, positions, "Layer (type)", "Output Shape", "Param #", "Connected to");
+        else Row(sb, positions, "Layer (type)", "Output Shape", "Param #");
+        sb.Append('=', lineLength).Append('\n');
+        if (functional)
+        {
+            Row(sb, positions, "input_1 (InputLayer)", "[" + ShapeText(inputShape ?? Array.Empty<int>()) + "]", "0", "");
+            sb.Append(layers.Count == 0 ? '=' : '_', lineLength).Append('\n');
+        }
         long total = 0, trainable = 0;
         for (int i = 0; i < layers.Count; i++)
         {
             Layer layer = layers[i];
             total += layer.ParameterCount;
             trainable += layer.TrainableParameterCount;
-            Row(sb, $"{layer.Name} ({layer.TypeName})", ShapeText(layer), layer.ParameterCount.ToString(CultureInfo.InvariantCulture));
-            sb.Append(i == layers.Count - 1 ? '=' : '_', LineLength).Append('\n');
+            string name = $"{layer.Name} ({layer.TypeName})", count = layer.ParameterCount.ToString(CultureInfo.InvariantCulture);
+            if (functional)
+            {
+                IReadOnlyList<string> inbound = layer.Inbound ?? Array.Empty<string>();
+                Row(sb, positions, name, ShapeText(layer), count, inbound.Count > 0 ? inbound[0] + "[0][0]" : "");
+                for (int c = 1; c < inbound.Count; c++) Row(sb, positions, "", "", "", inbound[c] + "[0][0]");
+            }
+            else
+            {
+                Row(sb, positions, name, ShapeText(layer), count);
+            }
+            sb.Append(i == layers.Count - 1 ? '=' : '_', lineLength).Append('\n');
         }
-        if (layers.Count == 0) sb.Append('=', LineLength).Append('\n');
+        if (layers.Count == 0 && !functional) sb.Append('=', lineLength).Append('\n');
         sb.Append("Total params: ").Append(total.ToString("N0", CultureInfo.InvariantCulture)).Append('\n');
         sb.Append("Trainable params: ").Append(trainable.ToString("N0", CultureInfo.InvariantCulture)).Append('\n');
         sb.Append("Non-trainable params: ").Append((total - trainable).ToString("N0", CultureInfo.InvariantCulture)).Append('\n');
-        sb.Append('_', LineLength).Append('\n');
+        sb.Append('_', lineLength).Append('\n');
         return sb.ToString();
     }
 
@@ -43,22 +68,27 @@ public static class SummaryFormatter
     public static string ShapeText(Layer layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
+        return ShapeText(layer.OutputShape);
+    }
+
+    private static string ShapeText(IReadOnlyList<int> shape)
+    {
         var sb = new StringBuilder("(None");
-        foreach (int d in layer.OutputShape) sb.Append(", ").Append(d.ToString(CultureInfo.InvariantCulture));
+        foreach (int d in shape) sb.Append(", ").Append(d.ToString(CultureInfo.InvariantCulture));
         return sb.Append(')').ToString();
     }
 
     // Keras's print_row: each field is appended after replacing the previous line's last character with a space,
     // then cut or padded to its end position.
-    private static void Row(StringBuilder sb, params string[] fields)
+    private static void Row(StringBuilder sb, int[] positions, params string[] fields)
     {
         string line = "";
         for (int i = 0; i < fields.Length; i++)
         {
             if (i > 0) line = line[..^1] + " ";
             line += fields[i];
-            if (line.Length > Positions[i]) line = line[..Positions[i]];
-            line = line.PadRight(Positions[i]);
+            if (line.Length > positions[i]) line = line[..positions[i]];
+            line = line.PadRight(positions[i]);
         }
         sb.Append(line).Append('\n');
     }

@@ -40,6 +40,11 @@ public sealed class History
 /// <param name="Accuracy">Accuracy (NaN for a regression loss).</param>
 public readonly record struct EvaluationResult(double Loss, double Accuracy);
 
+/// <summary>The result of Monte Carlo dropout: per output, the mean and the standard deviation over the stochastic passes.</summary>
+/// <param name="Mean">The mean prediction, <c>Count × OutputSize</c>.</param>
+/// <param name="StandardDeviation">The standard deviation, <c>Count × OutputSize</c>.</param>
+public sealed record MonteCarloPrediction(float[] Mean, float[] StandardDeviation);
+
 /// <summary>Per-batch information given to <see cref="Callback.OnBatchEnd"/>, allocation-free.</summary>
 /// <param name="Batch">Batch index within the epoch.</param>
 /// <param name="Size">Samples in the batch.</param>

@@ -181,6 +181,67 @@ public static class NetworkExtensions
         return result;
     }
 
+    /// <summary>
+    /// Monte Carlo dropout (the book's <c>MCDropout</c>): the mean of <paramref name="samples"/> stochastic
+    /// predictions with dropout active and BatchNorm in inference mode; <c>Count × OutputSize</c> floats.
+    /// </summary>
+    /// <param name="model">The network.</param>
+    /// <param name="data">The samples to predict.</param>
+    /// <param name="samples">Stochastic forward passes per sample (the book uses 100).</param>
+    /// <param name="batchSize">Samples per forward pass.</param>
+    /// <param name="seed">When given, reseeds the dropout masks first (see <see cref="INetwork.ReseedTraining"/>) so the result is reproducible.</param>
+    public static float[] PredictMonteCarlo(this INetwork model, Dataset data, int samples = 100, int batchSize = 256, int? seed = null)
+        => model.PredictMonteCarloWithDeviation(data, samples, batchSize, seed).Mean;
+
+    /// <summary>
+    /// Monte Carlo dropout with the uncertainty: the mean and the (population) standard deviation over
+    /// <paramref name="samples"/> stochastic predictions, each <c>Count × OutputSize</c> floats (NumPy's
+    /// <c>y_probas.mean(axis=0)</c> and <c>y_probas.std(axis=0)</c> in the book).
+    /// </summary>
+    public static MonteCarloPrediction PredictMonteCarloWithDeviation(this INetwork model, Dataset data, int samples = 100, int batchSize = 256, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.FeatureCount != model.InputSize)
+        {
+            throw new ArgumentException($"The dataset has {data.FeatureCount} features per sample; the network takes {model.InputSize}.", nameof(data));
+        }
+        if (samples <= 0) throw new ArgumentOutOfRangeException(nameof(samples), samples, "At least one sample is needed.");
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
+        if (seed is int s) model.ReseedTraining(s);
+        int n = data.Count, d = model.InputSize, w = model.OutputSize;
+        var mean = new float[n * w];
+        var std = new float[n * w];
+        int cap = Math.Min(batchSize, Math.Max(n, 1));
+        var y = new float[cap * w];
+        var sum = new double[cap * w];
+        var sumSquares = new double[cap * w];
+        for (int start = 0; start < n; start += cap)
+        {
+            int size = Math.Min(cap, n - start);
+            int len = size * w;
+            Array.Clear(sum, 0, len);
+            Array.Clear(sumSquares, 0, len);
+            ReadOnlySpan<float> xb = data.Features.Slice(start * d, size * d);
+            for (int k = 0; k < samples; k++)
+            {
+                model.Forward(xb, y.AsSpan(0, len), size, ForwardMode.MonteCarlo);
+                for (int i = 0; i < len; i++)
+                {
+                    sum[i] += y[i];
+                    sumSquares[i] += (double)y[i] * y[i];
+                }
+            }
+            for (int i = 0; i < len; i++)
+            {
+                double m = sum[i] / samples;
+                mean[start * w + i] = (float)m;
+                std[start * w + i] = (float)Math.Sqrt(Math.Max(0, sumSquares[i] / samples - m * m));
+            }
+        }
+        return new MonteCarloPrediction(mean, std);
+    }
+
     private static void CheckData(INetwork model, Dataset data, string name)
     {
         if (data.FeatureCount != model.InputSize)

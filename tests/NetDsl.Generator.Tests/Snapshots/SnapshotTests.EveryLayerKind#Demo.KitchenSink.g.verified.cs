@@ -47,6 +47,9 @@ namespace Demo
         private const int ScratchLength = 0;
         private const int OutputOffset = 188;
         private const string ModelName = "KitchenSink";
+        /// <summary>The weights' layout, checked when weights are loaded.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        public const string Architecture = "input(8); dense(8x16,bias); dense(16x16,bias); dense(24x12,bias); dense(12x4,bias); weights 768, state 0";
 
         private readonly global::NetDsl.NetworkStorage _storage;
         private readonly float[] _scratch = new float[ScratchLength];
@@ -105,10 +108,12 @@ namespace Demo
         global::NetDsl.Loss global::NetDsl.INetwork.Loss => global::NetDsl.Loss.SparseCategoricalCrossentropy;
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         global::NetDsl.LayerCollection global::NetDsl.INetwork.Layers => Layers;
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        string global::NetDsl.INetwork.Architecture => Architecture;
 
         /// <summary>Keras 2's <c>model.summary()</c> table.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        public string Summary() => global::NetDsl.SummaryFormatter.Format(ModelName, Layers);
+        public string Summary() => global::NetDsl.SummaryFormatter.Format(ModelName, Layers, new[] { 8 });
 
         /// <summary>Reseeds the generator of dropout masks and RReLU slopes.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
@@ -120,18 +125,18 @@ namespace Demo
         {
             internal LayerViews(global::NetDsl.NetworkStorage storage) : base(storage)
             {
-                Hidden1 = new global::NetDsl.DenseLayer(storage, "hidden1", 8, 16, global::NetDsl.Activation.Elu, 0, 128, true);
-                Dropout = new global::NetDsl.Layer(storage, "dropout", "Dropout", new[] { 16 });
-                Dense = new global::NetDsl.DenseLayer(storage, "dense", 16, 16, global::NetDsl.Activation.RRelu, 144, 400, true);
-                Add = new global::NetDsl.Layer(storage, "add", "Add", new[] { 16 });
-                LeakyReLu = new global::NetDsl.Layer(storage, "leaky_re_lu", "LeakyReLU", new[] { 16 });
-                Concatenate = new global::NetDsl.Layer(storage, "concatenate", "Concatenate", new[] { 24 });
-                Dense1 = new global::NetDsl.DenseLayer(storage, "dense_1", 24, 12, global::NetDsl.Activation.Tanh, 416, 704, true);
-                Activation = new global::NetDsl.Layer(storage, "activation", "Activation", new[] { 12 });
-                Activation1 = new global::NetDsl.Layer(storage, "activation_1", "Activation", new[] { 12 });
-                Elu = new global::NetDsl.Layer(storage, "elu", "ELU", new[] { 12 });
-                Dense2 = new global::NetDsl.DenseLayer(storage, "dense_2", 12, 4, global::NetDsl.Activation.Elu, 716, 764, true);
-                Softmax = new global::NetDsl.Layer(storage, "softmax", "Softmax", new[] { 4 });
+                Hidden1 = new global::NetDsl.DenseLayer(storage, "hidden1", 8, 16, global::NetDsl.Activation.Elu, 0, 128, true, inbound: new[] { "input_1" });
+                Dropout = new global::NetDsl.Layer(storage, "dropout", "Dropout", new[] { 16 }, inbound: new[] { "hidden1" });
+                Dense = new global::NetDsl.DenseLayer(storage, "dense", 16, 16, global::NetDsl.Activation.RRelu, 144, 400, true, inbound: new[] { "dropout" });
+                Add = new global::NetDsl.Layer(storage, "add", "Add", new[] { 16 }, inbound: new[] { "dense", "hidden1" });
+                LeakyReLu = new global::NetDsl.Layer(storage, "leaky_re_lu", "LeakyReLU", new[] { 16 }, inbound: new[] { "add" });
+                Concatenate = new global::NetDsl.Layer(storage, "concatenate", "Concatenate", new[] { 24 }, inbound: new[] { "input_1", "leaky_re_lu" });
+                Dense1 = new global::NetDsl.DenseLayer(storage, "dense_1", 24, 12, global::NetDsl.Activation.Tanh, 416, 704, true, inbound: new[] { "concatenate" });
+                Activation = new global::NetDsl.Layer(storage, "activation", "Activation", new[] { 12 }, inbound: new[] { "dense_1" });
+                Activation1 = new global::NetDsl.Layer(storage, "activation_1", "Activation", new[] { 12 }, inbound: new[] { "activation" });
+                Elu = new global::NetDsl.Layer(storage, "elu", "ELU", new[] { 12 }, inbound: new[] { "activation_1" });
+                Dense2 = new global::NetDsl.DenseLayer(storage, "dense_2", 12, 4, global::NetDsl.Activation.Elu, 716, 764, true, inbound: new[] { "elu" });
+                Softmax = new global::NetDsl.Layer(storage, "softmax", "Softmax", new[] { 4 }, inbound: new[] { "dense_2" });
             }
             /// <summary><c>hidden1</c> (Dense), output (16).</summary>
             public global::NetDsl.DenseLayer Hidden1 { get; }
@@ -161,12 +166,16 @@ namespace Demo
 
         /// <summary>Runs the network on <paramref name="batchSize"/> samples (training mode: dropout active, BatchNorm on batch statistics).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int batchSize, bool training = false)
+        public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int batchSize, bool training = false) => Forward(x, y, batchSize, training ? global::NetDsl.ForwardMode.Training : global::NetDsl.ForwardMode.Inference);
+
+        /// <summary>Runs the network on <paramref name="batchSize"/> samples in the given mode (Monte Carlo: dropout active, BatchNorm on its moving statistics).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int batchSize, global::NetDsl.ForwardMode mode)
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
             global::NetDsl.NetworkChecks.Output(ModelName, y, batchSize, OutputSize);
             EnsureActivations(batchSize);
-            ForwardCore(x, batchSize, training, training, true);
+            ForwardCore(x, batchSize, mode == global::NetDsl.ForwardMode.Training, mode != global::NetDsl.ForwardMode.Inference, true);
             Output.CopyTo(y);
         }
 

@@ -44,6 +44,9 @@ namespace Demo
         private const int ScratchLength = 3936;
         private const int OutputOffset = 1994;
         private const string ModelName = "FashionBnNoBias";
+        /// <summary>The weights' layout, checked when weights are loaded.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        public const string Architecture = "input(28x28); batchnorm(784,gamma,beta); dense(784x300); batchnorm(300,gamma,beta); dense(300x100); batchnorm(100,gamma,beta); dense(100x10,bias); weights 268578, state 2368";
 
         private readonly global::NetDsl.NetworkStorage _storage;
         private readonly float[] _scratch = new float[ScratchLength];
@@ -108,6 +111,8 @@ namespace Demo
         global::NetDsl.Loss global::NetDsl.INetwork.Loss => global::NetDsl.Loss.SparseCategoricalCrossentropy;
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         global::NetDsl.LayerCollection global::NetDsl.INetwork.Layers => Layers;
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        string global::NetDsl.INetwork.Architecture => Architecture;
 
         /// <summary>Keras 2's <c>model.summary()</c> table.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
@@ -155,12 +160,16 @@ namespace Demo
 
         /// <summary>Runs the network on <paramref name="batchSize"/> samples (training mode: dropout active, BatchNorm on batch statistics).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int batchSize, bool training = false)
+        public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int batchSize, bool training = false) => Forward(x, y, batchSize, training ? global::NetDsl.ForwardMode.Training : global::NetDsl.ForwardMode.Inference);
+
+        /// <summary>Runs the network on <paramref name="batchSize"/> samples in the given mode (Monte Carlo: dropout active, BatchNorm on its moving statistics).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int batchSize, global::NetDsl.ForwardMode mode)
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
             global::NetDsl.NetworkChecks.Output(ModelName, y, batchSize, OutputSize);
             EnsureActivations(batchSize);
-            ForwardCore(x, batchSize, training, training, true);
+            ForwardCore(x, batchSize, mode == global::NetDsl.ForwardMode.Training, mode != global::NetDsl.ForwardMode.Inference, true);
             Output.CopyTo(y);
         }
 
