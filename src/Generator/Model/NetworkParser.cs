@@ -492,6 +492,11 @@ internal static class NetworkParser
                         return null;
                     }
                     laid = laid with { ReferenceNode = referenceNode };
+                    if (layer.Kind == LayerKind.Concat && (long)referenceShape[0] + width > MaxSize)
+                    {
+                        ctx.Report(DiagnosticIds.InvalidArgument, locations[i], where, $"the concatenation would be {(long)referenceShape[0] + width} wide, more than NetDsl supports ({MaxSize})");
+                        return null;
+                    }
                     outShape = layer.Kind == LayerKind.Add ? shape : new[] { referenceShape[0] + width };
                     break;
                 }
