@@ -308,6 +308,7 @@ internal static class NetworkEmitter
     private static void EmitForwardCore(SourceWriter w, NetworkSpec spec, Plan plan)
     {
         IReadOnlyList<LayerSpec> layers = spec.Layers;
+        w.Line(GeneratedCode);
         w.Open($"private void ForwardCore({ROS} x, int n, bool training, bool dropout, bool outputActivation)");
         w.Line("_lastBatch = n;");
         w.Line($"{S} acts = _activations;");
@@ -417,6 +418,7 @@ internal static class NetworkEmitter
     private static void EmitBackward(SourceWriter w, NetworkSpec spec, Plan plan)
     {
         IReadOnlyList<LayerSpec> layers = spec.Layers;
+        w.Line(GeneratedCode);
         w.Open($"private void Backward({ROS} x, int n)");
         w.Line($"{S} acts = _activations;");
         w.Line($"{S} grads = _gradients;");
@@ -537,6 +539,7 @@ internal static class NetworkEmitter
     private static void EmitLoss(SourceWriter w, NetworkSpec spec, Plan plan, bool labels)
     {
         string yType = labels ? "global::System.ReadOnlySpan<int> labels" : $"{ROS} targets";
+        w.Line(GeneratedCode);
         w.Open($"private float {(labels ? "LabelLoss" : "TargetLoss")}({yType}, int n, bool gradient)");
         bool supported = labels ? SupportsLabels(spec) : SupportsTargets(spec);
         if (!supported)
@@ -574,6 +577,7 @@ internal static class NetworkEmitter
     private static void EmitRegularization(SourceWriter w, NetworkSpec spec)
     {
         if (!HasRegularization(spec)) return;
+        w.Line(GeneratedCode);
         w.Open("private float Regularize(bool gradient)");
         w.Line($"{ROS} p = _storage.Parameters;");
         w.Line($"{S} dp = gradient ? _storage.Gradients : default;");
@@ -592,6 +596,7 @@ internal static class NetworkEmitter
     private static void EmitConstraints(SourceWriter w, NetworkSpec spec, Plan plan)
     {
         if (!HasConstraints(spec)) return;
+        w.Line(GeneratedCode);
         w.Open("private void ApplyConstraints()");
         w.Line($"{S} p = _storage.Parameters;");
         w.Line($"{S} s = _scratch;");
@@ -606,6 +611,7 @@ internal static class NetworkEmitter
 
     private static void EmitCapacity(SourceWriter w)
     {
+        w.Line(GeneratedCode);
         w.Open("private void EnsureActivations(int n)");
         w.Open("if (n > _activationCapacity)");
         w.Line("_activations = new float[n * ActivationsPerSample];");
@@ -613,6 +619,7 @@ internal static class NetworkEmitter
         w.Close();
         w.Close();
         w.Line();
+        w.Line(GeneratedCode);
         w.Open("private void EnsureGradients(int n)");
         w.Open("if (n > _gradientCapacity)");
         w.Line("_gradients = new float[n * GradientsPerSample];");

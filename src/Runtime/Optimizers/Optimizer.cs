@@ -1,14 +1,17 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics.Tensors;
 
 namespace NetDsl;
 
-/// <summary>A learning rate that depends on the optimizer's step count (Keras's <c>LearningRateSchedule</c>).</summary>
-public abstract class LearningRateSchedule
-{
-    /// <summary>The learning rate at <paramref name="step"/> (the optimizer's <c>iterations</c>: 0 at the first update).</summary>
-    public abstract double Evaluate(long step);
-}
+/// <summary>A copy of an optimizer's state (see <see cref="Optimizer.CaptureState"/>).</summary>
+/// <param name="TypeName">The optimizer's class name.</param>
+/// <param name="Iterations">Updates applied.</param>
+/// <param name="LearningRate">The constant learning rate (NaN when the rate is a schedule).</param>
+/// <param name="ParameterLength">The network's weight count (−1 before the first update).</param>
+/// <param name="Slots">The slots, in creation order.</param>
+/// <param name="Scalars">Extra scalar state.</param>
+public sealed record OptimizerState(string TypeName, long Iterations, double LearningRate, int ParameterLength, IReadOnlyList<float[]> Slots, double[] Scalars);
 
 /// <summary>
 /// Base class of the optimizers (Keras's legacy <c>OptimizerV2</c> semantics): gradient clipping
@@ -21,6 +24,7 @@ public abstract class Optimizer
     private double _learningRate;
     private double _clipValue, _clipNorm, _globalClipNorm, _decay;
     private int _parameterLength = -1;
+    private readonly List<float[]> _slots = new();
 
     /// <summary>An optimizer with a constant learning rate.</summary>
     protected Optimizer(double learningRate) => LearningRate = learningRate;
@@ -59,7 +63,7 @@ public abstract class Optimizer
     public double GlobalClipNorm { get => _globalClipNorm; set => _globalClipNorm = NonNegative(value, nameof(GlobalClipNorm)); }
 
     /// <summary>Legacy power scheduling: the rate is divided by <c>1 + Decay·iterations</c> (Keras <c>decay</c>); 0 = off.</summary>
-    public double Decay { get => _decay; set => _decay = NonNegative(value, nameof(Decay)); }
+    public virtual double Decay { get => _decay; set => _decay = NonNegative(value, nameof(Decay)); }
 
     /// <summary>Updates applied so far (Keras's <c>optimizer.iterations</c>).</summary>
     public long Iterations { get; set; }
@@ -81,19 +85,11 @@ public abstract class Optimizer
     public void Apply(Span<float> parameters, Span<float> gradients, ReadOnlySpan<ParameterVariable> variables)
     {
         if (gradients.Length != parameters.Length) throw new ArgumentException("Parameters and gradients differ in length.", nameof(gradients));
-        if (_parameterLength != parameters.Length)
-        {
-            if (_parameterLength >= 0)
-            {
-                throw new InvalidOperationException(
-                    $"This optimizer was used with a network of {_parameterLength} weights and cannot be used with one of {parameters.Length}: create one optimizer per network (or call Reset()).");
-            }
-            _parameterLength = parameters.Length;
-            CreateSlots(parameters.Length);
-        }
+        EnsureSlots(parameters.Length);
         Clip(gradients, variables);
         float lr = (float)CurrentLearningRate;
         long t = Iterations + 1;
+        BeginStep(t);
         foreach (ParameterVariable v in variables)
         {
             if (!v.Trainable) continue;
@@ -106,11 +102,92 @@ public abstract class Optimizer
     public void Reset()
     {
         _parameterLength = -1;
+        _slots.Clear();
         Iterations = 0;
+        ResetScalars();
     }
 
-    /// <summary>Allocates the optimizer's slots (once, for <paramref name="parameterLength"/> weights).</summary>
+    private void EnsureSlots(int parameterLength)
+    {
+        if (_parameterLength == parameterLength) return;
+        if (_parameterLength >= 0)
+        {
+            throw new InvalidOperationException(
+                $"This optimizer was used with a network of {_parameterLength} weights and cannot be used with one of {parameterLength}: create one optimizer per network (or call Reset()).");
+        }
+        _parameterLength = parameterLength;
+        _slots.Clear();
+        CreateSlots(parameterLength);
+    }
+
+    /// <summary>Allocates the optimizer's slots (once, for <paramref name="parameterLength"/> weights) with <see cref="AddSlot"/>.</summary>
     protected abstract void CreateSlots(int parameterLength);
+
+    /// <summary>Allocates one slot (a per-weight state array) filled with <paramref name="initialValue"/>; slots are saved in checkpoints.</summary>
+    protected float[] AddSlot(int length, float initialValue = 0f)
+    {
+        var slot = new float[length];
+        if (initialValue != 0f) Array.Fill(slot, initialValue);
+        _slots.Add(slot);
+        return slot;
+    }
+
+    /// <summary>Called once per update, before the variables are updated, with Keras's <c>t</c> (1 at the first update).</summary>
+    protected virtual void BeginStep(long step) { }
+
+    /// <summary>Per-optimizer scalar state beyond the slots and the step count (Nadam's momentum product), for checkpoints.</summary>
+    protected virtual double[] GetScalars() => Array.Empty<double>();
+
+    /// <summary>Restores what <see cref="GetScalars"/> returned.</summary>
+    protected virtual void SetScalars(double[] scalars) { }
+
+    /// <summary>Resets the scalar state to its initial value.</summary>
+    protected virtual void ResetScalars() { }
+
+    /// <summary>
+    /// A deep copy of the optimizer's state — step count, constant learning rate, slots, scalars — which
+    /// <see cref="RestoreState"/> puts back (the LR finder does; checkpoints store it).
+    /// </summary>
+    public OptimizerState CaptureState()
+    {
+        var slots = new float[_slots.Count][];
+        for (int i = 0; i < slots.Length; i++) slots[i] = (float[])_slots[i].Clone();
+        return new OptimizerState(GetType().Name, Iterations, Schedule is null ? _learningRate : double.NaN, _parameterLength, slots, GetScalars());
+    }
+
+    /// <summary>Puts back a state taken by <see cref="CaptureState"/> from an optimizer of the same type and network size; checks everything before changing anything.</summary>
+    public void RestoreState(OptimizerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.TypeName != GetType().Name)
+        {
+            throw new ArgumentException($"The state is of a {state.TypeName} optimizer; this one is a {GetType().Name}.", nameof(state));
+        }
+        if (state.ParameterLength < 0)
+        {
+            Reset();
+            Iterations = state.Iterations;
+            if (!double.IsNaN(state.LearningRate) && Schedule is null) _learningRate = state.LearningRate;
+            return;
+        }
+        if (_parameterLength >= 0 && _parameterLength != state.ParameterLength)
+        {
+            throw new ArgumentException($"The state is for a network of {state.ParameterLength} weights; this optimizer is used with one of {_parameterLength}.", nameof(state));
+        }
+        EnsureSlots(state.ParameterLength);
+        if (state.Slots.Count != _slots.Count)
+        {
+            throw new ArgumentException($"The state has {state.Slots.Count} slots; this {GetType().Name} has {_slots.Count} (different settings, e.g. momentum or amsgrad?).", nameof(state));
+        }
+        for (int i = 0; i < _slots.Count; i++)
+        {
+            if (state.Slots[i].Length != _slots[i].Length) throw new ArgumentException($"Slot {i} has {state.Slots[i].Length} values; expected {_slots[i].Length}.", nameof(state));
+        }
+        for (int i = 0; i < _slots.Count; i++) state.Slots[i].CopyTo(_slots[i], 0);
+        Iterations = state.Iterations;
+        if (!double.IsNaN(state.LearningRate) && Schedule is null) _learningRate = state.LearningRate;
+        SetScalars((double[])state.Scalars.Clone());
+    }
 
     /// <summary>
     /// Updates one variable: <paramref name="parameters"/> and <paramref name="gradients"/> are its slices, starting at
@@ -161,6 +238,21 @@ public abstract class Optimizer
                 }
             }
         }
+    }
+
+    /// <summary>Checks that <paramref name="value"/> is a finite number in [<paramref name="min"/>, <paramref name="max"/>) (or ≤ max when <paramref name="maxInclusive"/>).</summary>
+    protected static double InRange(double value, double min, double max, string name, bool maxInclusive = false)
+    {
+        bool ok = value >= min && (maxInclusive ? value <= max : value < max);
+        if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [{min}, {max}{(maxInclusive ? "]" : ")")}.");
+        return value;
+    }
+
+    /// <summary>Checks that <paramref name="value"/> is a finite number &gt; 0.</summary>
+    protected static double Positive(double value, string name)
+    {
+        if (!(value > 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number > 0.");
+        return value;
     }
 
     private static double NonNegative(double value, string name)

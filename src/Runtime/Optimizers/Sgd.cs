@@ -32,7 +32,7 @@ public sealed class Sgd : Optimizer
     }
 
     /// <inheritdoc />
-    protected override void CreateSlots(int parameterLength) => _velocity = Momentum > 0 ? new float[parameterLength] : Array.Empty<float>();
+    protected override void CreateSlots(int parameterLength) => _velocity = Momentum > 0 ? AddSlot(parameterLength) : Array.Empty<float>();
 
     /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, float learningRate, long step)

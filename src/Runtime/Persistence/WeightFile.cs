@@ -66,21 +66,72 @@ public static class WeightFile
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path)) throw new IOException($"{path} is a directory, not a weight file.");
         byte[] bytes = File.ReadAllBytes(path);
-        (float[] parameters, float[] state) = Deserialize(model, bytes, Path.GetFileName(path));
+        (float[] parameters, float[] state, _) = Deserialize(model, bytes, Path.GetFileName(path));
         parameters.CopyTo(model.Parameters);
         state.CopyTo(model.State);
     }
 
-    internal static byte[] Serialize(INetwork model)
+    /// <summary>
+    /// Saves a training checkpoint: the weights and statistics (as <see cref="SaveWeights"/>) plus the optimizer's
+    /// state — step count, learning rate, slots — so that <see cref="LoadCheckpoint"/> resumes training
+    /// bit-identically. Atomic, like <see cref="SaveWeights"/>.
+    /// </summary>
+    public static void SaveCheckpoint(this INetwork model, string path, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        WriteAtomically(path, Serialize(model, optimizer.CaptureState()));
+    }
+
+    /// <summary>
+    /// Loads a checkpoint written by <see cref="SaveCheckpoint"/> into the model and the optimizer (of the same type
+    /// and settings). Everything is checked first; on any error neither the model nor the optimizer changes.
+    /// </summary>
+    public static void LoadCheckpoint(this INetwork model, string path, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path)) throw new IOException($"{path} is a directory, not a checkpoint.");
+        string fileName = Path.GetFileName(path);
+        (float[] parameters, float[] state, OptimizerState? optimizerState) = Deserialize(model, File.ReadAllBytes(path), fileName);
+        if (optimizerState is null)
+        {
+            throw new WeightFileException(WeightFileProblem.NotAWeightFile, $"{fileName} holds weights only, no optimizer state: load it with LoadWeights.");
+        }
+        OptimizerState before = optimizer.CaptureState();
+        try
+        {
+            optimizer.RestoreState(optimizerState);
+        }
+        catch (ArgumentException e)
+        {
+            optimizer.RestoreState(before);
+            throw new WeightFileException(WeightFileProblem.DifferentArchitecture, $"{fileName}: {e.Message}");
+        }
+        parameters.CopyTo(model.Parameters);
+        state.CopyTo(model.State);
+    }
+
+    private static ReadOnlySpan<byte> CheckpointMagic => "NETDSLC\0"u8;
+
+    internal static byte[] Serialize(INetwork model, OptimizerState? optimizer = null)
     {
         string name = ModelName(model);
         byte[] nameBytes = Encoding.UTF8.GetBytes(name);
         byte[] archBytes = Encoding.UTF8.GetBytes(model.Architecture);
         int p = model.Parameters.Length, s = model.State.Length;
-        int length = Magic.Length + 4 + 4 + nameBytes.Length + 4 + archBytes.Length + 4 + 4 + 4 * (p + s) + ChecksumLength;
+        long length = Magic.Length + 4 + 4 + nameBytes.Length + 4 + archBytes.Length + 4 + 4 + 4L * (p + s) + ChecksumLength;
+        byte[] typeBytes = Array.Empty<byte>();
+        if (optimizer is not null)
+        {
+            typeBytes = Encoding.UTF8.GetBytes(optimizer.TypeName);
+            length += 4 + typeBytes.Length + 8 + 8 + 4 + 4 + 4 + 8L * optimizer.Scalars.Length;
+            foreach (float[] slot in optimizer.Slots) length += 4 + 4L * slot.Length;
+        }
         var bytes = new byte[length];
         var w = new SpanWriter(bytes);
-        w.Bytes(Magic);
+        w.Bytes(optimizer is null ? Magic : CheckpointMagic);
         w.Int(FormatVersion);
         w.Int(nameBytes.Length);
         w.Bytes(nameBytes);
@@ -90,18 +141,35 @@ public static class WeightFile
         w.Int(s);
         w.Floats(model.Parameters);
         w.Floats(model.State);
+        if (optimizer is not null)
+        {
+            w.Int(typeBytes.Length);
+            w.Bytes(typeBytes);
+            w.Long(optimizer.Iterations);
+            w.Double(optimizer.LearningRate);
+            w.Int(optimizer.ParameterLength);
+            w.Int(optimizer.Scalars.Length);
+            foreach (double d in optimizer.Scalars) w.Double(d);
+            w.Int(optimizer.Slots.Count);
+            foreach (float[] slot in optimizer.Slots)
+            {
+                w.Int(slot.Length);
+                w.Floats(slot);
+            }
+        }
         SHA256.HashData(bytes.AsSpan(0, w.Position), bytes.AsSpan(w.Position, ChecksumLength));
         return bytes;
     }
 
-    internal static (float[] Parameters, float[] State) Deserialize(INetwork model, byte[] bytes, string fileName)
+    internal static (float[] Parameters, float[] State, OptimizerState? Optimizer) Deserialize(INetwork model, byte[] bytes, string fileName)
     {
         int minimum = Magic.Length + 4;
-        if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        bool checkpoint = bytes.Length >= CheckpointMagic.Length && bytes.AsSpan(0, CheckpointMagic.Length).SequenceEqual(CheckpointMagic);
+        if (!checkpoint && (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic)))
         {
             throw new WeightFileException(WeightFileProblem.NotAWeightFile, bytes.Length == 0
                 ? $"{fileName} is empty: it is not a NetDsl weight file."
-                : $"{fileName} is not a NetDsl weight file (it does not start with NETDSLW).");
+                : $"{fileName} is not a NetDsl weight file (it does not start with NETDSLW or NETDSLC).");
         }
         if (bytes.Length < minimum) throw new WeightFileException(WeightFileProblem.Truncated, $"{fileName} is truncated: it ends inside the header.");
         int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Magic.Length));
@@ -122,7 +190,8 @@ public static class WeightFile
         string name = reader.String();
         string architecture = reader.String();
         int p = reader.Int(), s = reader.Int();
-        bool lengthsFit = p >= 0 && s >= 0 && (long)4 * (p + (long)s) == bytes.Length - ChecksumLength - reader.Position;
+        long remaining = bytes.Length - ChecksumLength - reader.Position;
+        bool lengthsFit = p >= 0 && s >= 0 && (checkpoint ? 4L * (p + (long)s) <= remaining : 4L * (p + (long)s) == remaining);
         if (!hash.SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
         {
             throw lengthsFit || reader.Failed
@@ -139,7 +208,35 @@ public static class WeightFile
                 $"{fileName} holds the weights of '{name}' ({architecture}); they do not fit '{ModelName(model)}' ({model.Architecture}).");
         }
         float[] parameters = reader.Floats(p), state = reader.Floats(s);
-        return (parameters, state);
+        if (!checkpoint) return (parameters, state, null);
+
+        string type = reader.String();
+        long iterations = reader.Long();
+        double learningRate = reader.Double();
+        int parameterLength = reader.Int();
+        int scalarCount = reader.Int();
+        var scalars = new double[Math.Max(0, Math.Min(scalarCount, 64))];
+        if (scalarCount < 0 || scalarCount > 64) reader.Fail();
+        for (int i = 0; i < scalars.Length; i++) scalars[i] = reader.Double();
+        int slotCount = reader.Int();
+        if (slotCount < 0 || slotCount > 16) reader.Fail();
+        var slots = new float[Math.Max(0, Math.Min(slotCount, 16))][];
+        for (int i = 0; i < slots.Length && !reader.Failed; i++)
+        {
+            int length = reader.Int();
+            slots[i] = length >= 0 && reader.CanRead(4L * length) ? reader.Floats(length) : Fail(ref reader);
+        }
+        if (reader.Failed || reader.Position != bytes.Length - ChecksumLength)
+        {
+            throw new WeightFileException(WeightFileProblem.Damaged, $"{fileName} is inconsistent: its optimizer section does not fit its size.");
+        }
+        return (parameters, state, new OptimizerState(type, iterations, learningRate, parameterLength, slots, scalars));
+
+        static float[] Fail(ref SpanReader r)
+        {
+            r.Fail();
+            return Array.Empty<float>();
+        }
     }
 
     private static string ModelName(INetwork model) => model.GetType().Name;
@@ -194,6 +291,18 @@ public static class WeightFile
             Position += 4;
         }
 
+        public void Long(long value)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(_bytes[Position..], value);
+            Position += 8;
+        }
+
+        public void Double(double value)
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(_bytes[Position..], value);
+            Position += 8;
+        }
+
         public void Floats(ReadOnlySpan<float> values)
         {
             Span<byte> dst = _bytes.Slice(Position, values.Length * 4);
@@ -222,6 +331,26 @@ public static class WeightFile
         public bool Failed { get; private set; }
 
         public void Skip(int count) => Position += count;
+
+        public void Fail() => Failed = true;
+
+        public bool CanRead(long count) => Position + count <= _end;
+
+        public long Long()
+        {
+            if (Position + 8 > _end) { Failed = true; return -1; }
+            long v = BinaryPrimitives.ReadInt64LittleEndian(_bytes[Position..]);
+            Position += 8;
+            return v;
+        }
+
+        public double Double()
+        {
+            if (Position + 8 > _end) { Failed = true; return double.NaN; }
+            double v = BinaryPrimitives.ReadDoubleLittleEndian(_bytes[Position..]);
+            Position += 8;
+            return v;
+        }
 
         public int Int()
         {

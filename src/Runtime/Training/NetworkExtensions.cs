@@ -68,7 +68,7 @@ public static class NetworkExtensions
             bar.StartEpoch(epoch, epochs);
             double lossSum = 0, correct = 0;
             int seen = 0;
-            for (int step = 0; step < steps; step++)
+            for (int step = 0; step < steps && !context.StopTraining; step++)
             {
                 foreach (Callback cb in cbs) cb.OnBatchBegin(context, step);
                 int start = step * batchSize;
@@ -98,6 +98,7 @@ public static class NetworkExtensions
                 bar.Update(step + 1, meanLoss, hasAccuracy ? correct / seen : double.NaN);
             }
 
+            if (seen == 0) break; // a callback stopped training before the first batch
             var logs = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = lossSum / seen };
             if (hasAccuracy) logs["accuracy"] = correct / seen;
             if (validation is not null)
@@ -106,7 +107,7 @@ public static class NetworkExtensions
                 logs["val_loss"] = v.Loss;
                 if (hasAccuracy) logs["val_accuracy"] = v.Accuracy;
             }
-            logs["lr"] = optimizer.CurrentLearningRate;
+            logs["lr"] = optimizer.LearningRate;
             foreach (Callback cb in cbs) cb.OnEpochEnd(context, epoch, logs);
             history.Add(epoch, logs);
             bar.EndEpoch(logs);
