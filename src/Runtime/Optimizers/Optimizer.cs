@@ -53,6 +53,13 @@ public abstract class Optimizer
     /// <summary>The learning-rate schedule, if the rate is one.</summary>
     public LearningRateSchedule? Schedule { get; private set; }
 
+    /// <summary>Puts back a schedule (or a constant rate) taken earlier, after a caller set <see cref="LearningRate"/> temporarily.</summary>
+    internal void RestoreRate(LearningRateSchedule? schedule, double learningRate)
+    {
+        Schedule = schedule;
+        _learningRate = learningRate;
+    }
+
     /// <summary>Clip every gradient element to [−c, c] (Keras <c>clipvalue</c>); 0 = off.</summary>
     public double ClipValue { get => _clipValue; set => _clipValue = NonNegative(value, nameof(ClipValue)); }
 
