@@ -147,6 +147,9 @@ internal static class NetworkEmitter
             ? $"public string Summary() => {Rt}.SummaryFormatter.Format(ModelName, Layers, new[] {{ {string.Join(", ", spec.InputShape)} }});"
             : $"public string Summary() => {Rt}.SummaryFormatter.Format(ModelName, Layers);");
         w.Line();
+        w.Line("/// <summary>The generator of dropout masks and RReLU slopes.</summary>");
+        w.Line(GeneratedCode).Line($"public {Rt}.SeededRandom TrainingRandom => _random;");
+        w.Line();
         w.Line("/// <summary>Reseeds the generator of dropout masks and RReLU slopes.</summary>");
         w.Line(GeneratedCode).Line($"public void ReseedTraining(int seed) => _random = new {Rt}.SeededRandom(seed, 1);");
         w.Line();

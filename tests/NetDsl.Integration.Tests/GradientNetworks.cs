@@ -1,3 +1,6 @@
+// These networks exist to have every layer, activation and loss checked against finite differences; some are
+// deliberately unusual (a hidden softmax, dropout in a SELU stack), so the advice the analyzers give is switched off.
+#pragma warning disable NDSL1001, NDSL1003, NDSL1005, NDSL1006, NDSL1008
 using NetDsl;
 
 namespace NetDsl.Integration.Tests;

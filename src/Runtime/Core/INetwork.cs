@@ -102,6 +102,9 @@ public interface INetwork
     /// <summary>Inference-mode loss of a batch with float targets; the outputs are written to <paramref name="y"/>.</summary>
     float ComputeLoss(ReadOnlySpan<float> x, ReadOnlySpan<float> targets, int batchSize, Span<float> y);
 
+    /// <summary>The random generator of dropout masks and RReLU slopes (checkpoints save its state).</summary>
+    SeededRandom TrainingRandom { get; }
+
     /// <summary>Reseeds the random generator of dropout masks and RReLU slopes.</summary>
     void ReseedTraining(int seed);
 

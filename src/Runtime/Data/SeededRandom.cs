@@ -82,6 +82,19 @@ public sealed class SeededRandom
     /// <returns>A new generator.</returns>
     public static SeededRandom Derive(long seed, long stream) => new(seed, stream);
 
+    /// <summary>The generator's complete state (checkpoints save it so that resumed training draws the same masks).</summary>
+    public SeededRandomState GetState() => new(_s0, _s1, _s2, _s3, _spareGaussian, _hasSpareGaussian);
+
+    /// <summary>Puts back a state from <see cref="GetState"/>.</summary>
+    public void SetState(SeededRandomState state)
+    {
+        if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
+        {
+            throw new ArgumentException("An all-zero xoshiro256** state is invalid.", nameof(state));
+        }
+        (_s0, _s1, _s2, _s3, _spareGaussian, _hasSpareGaussian) = (state.S0, state.S1, state.S2, state.S3, state.SpareGaussian, state.HasSpareGaussian);
+    }
+
     /// <summary>Returns the next 64 random bits (one xoshiro256** step).</summary>
     /// <returns>A uniformly distributed 64-bit value.</returns>
     public ulong NextUInt64()
@@ -322,3 +335,12 @@ public sealed class SeededRandom
         return exponent * Ln2Hi + (exponent * Ln2Lo + lnM);
     }
 }
+
+/// <summary>The state of a <see cref="SeededRandom"/>: the four xoshiro256** words and the cached Gaussian.</summary>
+/// <param name="S0">Word 0.</param>
+/// <param name="S1">Word 1.</param>
+/// <param name="S2">Word 2.</param>
+/// <param name="S3">Word 3.</param>
+/// <param name="SpareGaussian">The cached second Gaussian draw.</param>
+/// <param name="HasSpareGaussian">Whether <paramref name="SpareGaussian"/> is pending.</param>
+public readonly record struct SeededRandomState(ulong S0, ulong S1, ulong S2, ulong S3, double SpareGaussian, bool HasSpareGaussian);

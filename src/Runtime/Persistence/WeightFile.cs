@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -94,15 +95,19 @@ public static class WeightFile
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path)) throw new IOException($"{path} is a directory, not a checkpoint.");
         string fileName = Path.GetFileName(path);
-        (float[] parameters, float[] state, OptimizerState? optimizerState) = Deserialize(model, File.ReadAllBytes(path), fileName);
-        if (optimizerState is null)
+        (float[] parameters, float[] state, CheckpointState? checkpoint) = Deserialize(model, File.ReadAllBytes(path), fileName);
+        if (checkpoint is null)
         {
             throw new WeightFileException(WeightFileProblem.NotAWeightFile, $"{fileName} holds weights only, no optimizer state: load it with LoadWeights.");
+        }
+        if ((checkpoint.Random.S0 | checkpoint.Random.S1 | checkpoint.Random.S2 | checkpoint.Random.S3) == 0)
+        {
+            throw new WeightFileException(WeightFileProblem.Damaged, $"{fileName} is inconsistent: its random state is invalid.");
         }
         OptimizerState before = optimizer.CaptureState();
         try
         {
-            optimizer.RestoreState(optimizerState);
+            optimizer.RestoreState(checkpoint.Optimizer);
         }
         catch (ArgumentException e)
         {
@@ -111,9 +116,17 @@ public static class WeightFile
         }
         parameters.CopyTo(model.Parameters);
         state.CopyTo(model.State);
+        model.TrainingRandom.SetState(checkpoint.Random);
     }
 
     private static ReadOnlySpan<byte> CheckpointMagic => "NETDSLC\0"u8;
+    private const int RandomStateLength = 4 * 8 + 8 + 4;
+
+    /// <summary>An optimizer state read from a checkpoint, with the network's training random state.</summary>
+    private sealed record CheckpointState(string TypeName, long Iterations, double LearningRate, int ParameterLength, IReadOnlyList<float[]> Slots, double[] Scalars, SeededRandomState Random)
+    {
+        public OptimizerState Optimizer => new(TypeName, Iterations, LearningRate, ParameterLength, Slots, Scalars);
+    }
 
     internal static byte[] Serialize(INetwork model, OptimizerState? optimizer = null)
     {
@@ -126,7 +139,7 @@ public static class WeightFile
         if (optimizer is not null)
         {
             typeBytes = Encoding.UTF8.GetBytes(optimizer.TypeName);
-            length += 4 + typeBytes.Length + 8 + 8 + 4 + 4 + 4 + 8L * optimizer.Scalars.Length;
+            length += 4 + typeBytes.Length + 8 + 8 + 4 + 4 + 4 + 8L * optimizer.Scalars.Length + RandomStateLength;
             foreach (float[] slot in optimizer.Slots) length += 4 + 4L * slot.Length;
         }
         var bytes = new byte[length];
@@ -156,12 +169,19 @@ public static class WeightFile
                 w.Int(slot.Length);
                 w.Floats(slot);
             }
+            SeededRandomState random = model.TrainingRandom.GetState();
+            w.Long((long)random.S0);
+            w.Long((long)random.S1);
+            w.Long((long)random.S2);
+            w.Long((long)random.S3);
+            w.Double(random.SpareGaussian);
+            w.Int(random.HasSpareGaussian ? 1 : 0);
         }
         SHA256.HashData(bytes.AsSpan(0, w.Position), bytes.AsSpan(w.Position, ChecksumLength));
         return bytes;
     }
 
-    internal static (float[] Parameters, float[] State, OptimizerState? Optimizer) Deserialize(INetwork model, byte[] bytes, string fileName)
+    private static (float[] Parameters, float[] State, CheckpointState? Checkpoint) Deserialize(INetwork model, byte[] bytes, string fileName)
     {
         int minimum = Magic.Length + 4;
         bool checkpoint = bytes.Length >= CheckpointMagic.Length && bytes.AsSpan(0, CheckpointMagic.Length).SequenceEqual(CheckpointMagic);
@@ -226,11 +246,12 @@ public static class WeightFile
             int length = reader.Int();
             slots[i] = length >= 0 && reader.CanRead(4L * length) ? reader.Floats(length) : Fail(ref reader);
         }
+        var randomState = new SeededRandomState((ulong)reader.Long(), (ulong)reader.Long(), (ulong)reader.Long(), (ulong)reader.Long(), reader.Double(), reader.Int() == 1);
         if (reader.Failed || reader.Position != bytes.Length - ChecksumLength)
         {
             throw new WeightFileException(WeightFileProblem.Damaged, $"{fileName} is inconsistent: its optimizer section does not fit its size.");
         }
-        return (parameters, state, new OptimizerState(type, iterations, learningRate, parameterLength, slots, scalars));
+        return (parameters, state, new CheckpointState(type, iterations, learningRate, parameterLength, slots, scalars, randomState));
 
         static float[] Fail(ref SpanReader r)
         {
