@@ -115,6 +115,10 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public string Summary() => global::NetDsl.SummaryFormatter.Format(ModelName, Layers, new[] { 8 });
 
+        /// <summary>The generator of dropout masks and RReLU slopes.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        public global::NetDsl.SeededRandom TrainingRandom => _random;
+
         /// <summary>Reseeds the generator of dropout masks and RReLU slopes.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public void ReseedTraining(int seed) => _random = new global::NetDsl.SeededRandom(seed, 1);
@@ -246,6 +250,7 @@ namespace Demo
             return loss;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private void ForwardCore(global::System.ReadOnlySpan<float> x, int n, bool training, bool dropout, bool outputActivation)
         {
             _lastBatch = n;
@@ -297,6 +302,7 @@ namespace Demo
             if (outputActivation) global::NetDsl.Kernels.ActivationForward(global::NetDsl.Activation.Softmax, a10, a11, 4);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private void Backward(global::System.ReadOnlySpan<float> x, int n)
         {
             global::System.Span<float> acts = _activations;
@@ -381,6 +387,7 @@ namespace Demo
             _ = x;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private float LabelLoss(global::System.ReadOnlySpan<int> labels, int n, bool gradient)
         {
             global::System.Span<float> acts = _activations;
@@ -388,11 +395,13 @@ namespace Demo
             return global::NetDsl.Kernels.SoftmaxSparseCrossEntropy(acts.Slice(n * 184, n * OutputSize), labels, acts.Slice(n * OutputOffset, n * OutputSize), grad, n, OutputSize);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private float TargetLoss(global::System.ReadOnlySpan<float> targets, int n, bool gradient)
         {
             throw global::NetDsl.NetworkChecks.WrongTargets(ModelName, global::NetDsl.Loss.SparseCategoricalCrossentropy, false);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private float Regularize(bool gradient)
         {
             global::System.ReadOnlySpan<float> p = _storage.Parameters;
@@ -405,6 +414,7 @@ namespace Demo
             return penalty;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private void EnsureActivations(int n)
         {
             if (n > _activationCapacity)
@@ -414,6 +424,7 @@ namespace Demo
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private void EnsureGradients(int n)
         {
             if (n > _gradientCapacity)

@@ -105,6 +105,10 @@ partial class ModelB : global::NetDsl.INetwork
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     public string Summary() => global::NetDsl.SummaryFormatter.Format(ModelName, Layers);
 
+    /// <summary>The generator of dropout masks and RReLU slopes.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+    public global::NetDsl.SeededRandom TrainingRandom => _random;
+
     /// <summary>Reseeds the generator of dropout masks and RReLU slopes.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     public void ReseedTraining(int seed) => _random = new global::NetDsl.SeededRandom(seed, 1);
@@ -226,6 +230,7 @@ partial class ModelB : global::NetDsl.INetwork
         return loss;
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     private void ForwardCore(global::System.ReadOnlySpan<float> x, int n, bool training, bool dropout, bool outputActivation)
     {
         _lastBatch = n;
@@ -250,6 +255,7 @@ partial class ModelB : global::NetDsl.INetwork
         if (outputActivation) global::NetDsl.Kernels.ActivationForward(global::NetDsl.Activation.Sigmoid, a4, acts.Slice(n * OutputOffset, n * OutputSize), 1);
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     private void Backward(global::System.ReadOnlySpan<float> x, int n)
     {
         global::System.Span<float> acts = _activations;
@@ -293,6 +299,7 @@ partial class ModelB : global::NetDsl.INetwork
         _ = x;
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     private float LabelLoss(global::System.ReadOnlySpan<int> labels, int n, bool gradient)
     {
         global::System.Span<float> acts = _activations;
@@ -300,6 +307,7 @@ partial class ModelB : global::NetDsl.INetwork
         return global::NetDsl.Kernels.SigmoidBinaryCrossEntropy(acts.Slice(n * 1000, n * OutputSize), labels, acts.Slice(n * OutputOffset, n * OutputSize), grad, n);
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     private float TargetLoss(global::System.ReadOnlySpan<float> targets, int n, bool gradient)
     {
         global::System.Span<float> acts = _activations;
@@ -307,6 +315,7 @@ partial class ModelB : global::NetDsl.INetwork
         return global::NetDsl.Kernels.SigmoidBinaryCrossEntropy(acts.Slice(n * 1000, n * OutputSize), targets, acts.Slice(n * OutputOffset, n * OutputSize), grad, n, OutputSize);
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     private void ApplyConstraints()
     {
         global::System.Span<float> p = _storage.Parameters;
@@ -314,6 +323,7 @@ partial class ModelB : global::NetDsl.INetwork
         if (Layers.Dense1.Trainable) global::NetDsl.Kernels.MaxNorm(p.Slice(235500, 30000), 300, 100, 1f, s.Slice(0, 100));
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     private void EnsureActivations(int n)
     {
         if (n > _activationCapacity)
@@ -323,6 +333,7 @@ partial class ModelB : global::NetDsl.INetwork
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     private void EnsureGradients(int n)
     {
         if (n > _gradientCapacity)
