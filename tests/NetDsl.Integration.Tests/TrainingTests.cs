@@ -35,6 +35,32 @@ public class TrainingTests
     }
 
     [Fact]
+    public void Every_optimizer_step_allocates_nothing_after_warm_up()
+    {
+        (float[] x, int[] y) = RandomBatch(16, 784, 10, 6);
+        foreach (Optimizer optimizer in new Optimizer[]
+        {
+#pragma warning disable NDSL1009 // both clippings on purpose: the allocation check covers every clipping path
+            new Adam(amsgrad: true) { ClipValue = 1, ClipNorm = 1 }, new Nadam() { GlobalClipNorm = 1 },
+#pragma warning restore NDSL1009
+            new RmsProp(momentum: 0.9, centered: true),
+            new AdaGrad(), new AdaMax(), new Sgd(new ExponentialDecay(0.01, 100, 0.5)) { Decay = 1e-4 },
+        })
+        {
+            var net = new RegularizedNet(2); // L2 and an output layer: the whole step
+            for (int i = 0; i < 3; i++) net.TrainStep(x, y, 16, optimizer);
+            long minimum = long.MaxValue;
+            for (int attempt = 0; attempt < 3; attempt++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 5; i++) net.TrainStep(x, y, 16, optimizer);
+                minimum = Math.Min(minimum, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+            Assert.True(minimum == 0, $"{optimizer.GetType().Name}: {minimum} bytes per 5 steps");
+        }
+    }
+
+    [Fact]
     public void Forward_allocates_nothing_after_warm_up()
     {
         var net = new FashionMlp(1);
