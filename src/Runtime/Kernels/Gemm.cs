@@ -1,12 +1,13 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetDsl;
 
 /// <summary>
 /// The numerical kernels called by generated networks: matrix products with fused epilogues, activations,
-/// batch normalization, losses. Every kernel works on caller-provided spans and allocates nothing.
+/// batch normalization, losses. Every kernel works on caller-provided spans and allocates nothing after warm-up.
 /// Matrices are row-major.
 /// </summary>
 public static partial class Kernels
@@ -24,7 +25,7 @@ public static partial class Kernels
     /// <param name="units">Output width.</param>
     /// <param name="activation">The activation applied after the bias.</param>
     /// <param name="alpha">The activation's parameter (LeakyReLU slope, ELU scale).</param>
-    public static void Dense(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> y,
+    public static unsafe void Dense(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> y,
         int batch, int inputs, int units, Activation activation = Activation.Linear, float alpha = 0f)
     {
         CheckLength(x, batch * inputs, nameof(x));
@@ -34,10 +35,18 @@ public static partial class Kernels
         Epilogue epilogue = activation switch
         {
             Activation.Relu => Epilogue.Relu,
-            Activation.LeakyRelu => Epilogue.Leaky,
+            Activation.LeakyRelu or Activation.RRelu => Epilogue.Leaky,
             _ => Epilogue.None,
         };
-        GemmCore(x, inputs, 1, kernel, y, batch, inputs, units, accumulate: false, bias, epilogue, alpha);
+        fixed (float* px = x, pw = kernel, pb = bias, py = y)
+        {
+            var args = new GemmArgs
+            {
+                A = px, Lda = inputs, B = pw, Ldb = units, C = py, Ldc = units, M = batch, K = inputs, N = units,
+                Bias = bias.IsEmpty ? null : pb, Epilogue = epilogue, Alpha = alpha,
+            };
+            Gemm(&args);
+        }
         if (epilogue == Epilogue.None && activation != Activation.Linear)
         {
             ActivationForward(activation, y[..(batch * units)], units, alpha);
@@ -45,51 +54,106 @@ public static partial class Kernels
     }
 
     /// <summary><c>c (+)= a·b</c>: <c>a</c> is <c>m × k</c>, <c>b</c> is <c>k × n</c>, <c>c</c> is <c>m × n</c>.</summary>
-    public static void MatMul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
+    public static unsafe void MatMul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
     {
         CheckLength(a, m * k, nameof(a));
         CheckLength(b, k * n, nameof(b));
         CheckLength(c, m * n, nameof(c));
-        GemmCore(a, k, 1, b, c, m, k, n, accumulate, default, Epilogue.None, 0f);
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var args = new GemmArgs { A = pa, Lda = k, B = pb, Ldb = n, C = pc, Ldc = n, M = m, K = k, N = n, Accumulate = accumulate };
+            Gemm(&args);
+        }
     }
 
     /// <summary>
     /// <c>c (+)= aᵀ·b</c>: <c>a</c> is <c>k × m</c>, <c>b</c> is <c>k × n</c>, <c>c</c> is <c>m × n</c> — the weight
     /// gradient of a dense layer, <c>dW = xᵀ·dZ</c>.
     /// </summary>
-    public static void MatMulTN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
+    public static unsafe void MatMulTN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
     {
         CheckLength(a, k * m, nameof(a));
         CheckLength(b, k * n, nameof(b));
         CheckLength(c, m * n, nameof(c));
-        GemmCore(a, 1, m, b, c, m, k, n, accumulate, default, Epilogue.None, 0f);
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var args = new GemmArgs { A = pa, Lda = m, TransposedA = true, B = pb, Ldb = n, C = pc, Ldc = n, M = m, K = k, N = n, Accumulate = accumulate };
+            Gemm(&args);
+        }
     }
 
     /// <summary>
     /// <c>c (+)= a·bᵀ</c>: <c>a</c> is <c>m × k</c>, <c>b</c> is <c>n × k</c>, <c>c</c> is <c>m × n</c> — the input
-    /// gradient of a dense layer, <c>dX = dZ·Wᵀ</c>.
+    /// gradient of a dense layer, <c>dX = dZ·Wᵀ</c>. For batches of 8 and more it is computed as
+    /// <c>dXᵀ = W·dZᵀ</c>, so that the weights are read in their own row-major order (no transposed copy of W).
     /// </summary>
     public static unsafe void MatMulNT(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
     {
         CheckLength(a, m * k, nameof(a));
         CheckLength(b, n * k, nameof(b));
         CheckLength(c, m * n, nameof(c));
+        if (m >= 8 && Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        {
+            Span<float> aT = Scratch.Get(0, k * m);     // dZᵀ: k × m
+            Span<float> cT = Scratch.Get(1, n * m);     // dXᵀ: n × m
+            Transpose(a, aT, m, k);
+            fixed (float* pb = b, paT = aT, pcT = cT)
+            {
+                var args = new GemmArgs { A = pb, Lda = k, B = paT, Ldb = m, C = pcT, Ldc = m, M = n, K = k, N = m };
+                Gemm(&args);
+            }
+            TransposeInto(cT, c, n, m, accumulate);
+            return;
+        }
         fixed (float* pa = a, pb = b, pc = c)
         {
-            int i = 0;
-            for (; i + 4 <= m; i += 4)
+            for (int i = 0; i < m; i++)
             {
                 int j = 0;
-                for (; j + 2 <= n; j += 2) Dot4x2(pa + i * k, pb + j * k, pc + i * n + j, k, n, accumulate);
-                for (; j < n; j++)
+                for (; j + 4 <= n; j += 4) Dot1x4(pa + i * k, pb + j * k, pc + i * n + j, k, accumulate);
+                for (; j < n; j++) Store(pc + i * n + j, Dot(pa + i * k, pb + j * k, k), accumulate);
+            }
+        }
+    }
+
+    /// <summary>Column sums: <c>sums[j] (+)= Σᵢ m[i, j]</c> — the bias gradient of a dense layer.</summary>
+    public static void SumRows(ReadOnlySpan<float> matrix, Span<float> sums, int rows, int columns, bool accumulate = false)
+    {
+        CheckLength(matrix, rows * columns, nameof(matrix));
+        CheckLength(sums, columns, nameof(sums));
+        Span<float> s = sums[..columns];
+        if (!accumulate) s.Clear();
+        for (int i = 0; i < rows; i++) System.Numerics.Tensors.TensorPrimitives.Add(s, matrix.Slice(i * columns, columns), s);
+    }
+
+    /// <summary><c>destination (n × m) = sourceᵀ</c>, <c>source</c> being <c>m × n</c>.</summary>
+    internal static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int m, int n)
+    {
+        const int Tile = 16;
+        for (int i0 = 0; i0 < m; i0 += Tile)
+        {
+            int i1 = Math.Min(i0 + Tile, m);
+            for (int j0 = 0; j0 < n; j0 += Tile)
+            {
+                int j1 = Math.Min(j0 + Tile, n);
+                for (int i = i0; i < i1; i++)
                 {
-                    for (int r = 0; r < 4; r++) Store(pc + (i + r) * n + j, Dot(pa + (i + r) * k, pb + j * k, k), accumulate);
+                    for (int j = j0; j < j1; j++) destination[j * m + i] = source[i * n + j];
                 }
             }
-            for (; i < m; i++)
-            {
-                for (int j = 0; j < n; j++) Store(pc + i * n + j, Dot(pa + i * k, pb + j * k, k), accumulate);
-            }
+        }
+    }
+
+    private static void TransposeInto(ReadOnlySpan<float> source, Span<float> destination, int m, int n, bool accumulate)
+    {
+        if (!accumulate)
+        {
+            Transpose(source, destination, m, n);
+            return;
+        }
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++) destination[j * m + i] += source[i * n + j];
         }
     }
 
@@ -110,180 +174,30 @@ public static partial class Kernels
         return sum;
     }
 
-    // 4 rows of a against 2 rows of b: 8 dot products of length k at once.
-    private static unsafe void Dot4x2(float* a, float* b, float* c, int k, int ldc, bool accumulate)
+    // One row of a against four rows of b: four dot products of length k.
+    private static unsafe void Dot1x4(float* a, float* b, float* c, int k, bool accumulate)
     {
         int p = 0;
-        float s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         if (Vector256.IsHardwareAccelerated && k >= 8)
         {
-            Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default;
-            Vector256<float> a20 = default, a21 = default, a30 = default, a31 = default;
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
             for (; p + 8 <= k; p += 8)
             {
-                Vector256<float> b0 = Vector256.Load(b + p), b1 = Vector256.Load(b + k + p);
-                Vector256<float> x0 = Vector256.Load(a + p);
-                a00 = Vector256.FusedMultiplyAdd(x0, b0, a00); a01 = Vector256.FusedMultiplyAdd(x0, b1, a01);
-                Vector256<float> x1 = Vector256.Load(a + k + p);
-                a10 = Vector256.FusedMultiplyAdd(x1, b0, a10); a11 = Vector256.FusedMultiplyAdd(x1, b1, a11);
-                Vector256<float> x2 = Vector256.Load(a + 2 * k + p);
-                a20 = Vector256.FusedMultiplyAdd(x2, b0, a20); a21 = Vector256.FusedMultiplyAdd(x2, b1, a21);
-                Vector256<float> x3 = Vector256.Load(a + 3 * k + p);
-                a30 = Vector256.FusedMultiplyAdd(x3, b0, a30); a31 = Vector256.FusedMultiplyAdd(x3, b1, a31);
+                Vector256<float> x = Vector256.Load(a + p);
+                a0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b + p), a0);
+                a1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b + k + p), a1);
+                a2 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b + 2 * k + p), a2);
+                a3 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b + 3 * k + p), a3);
             }
-            s00 = Vector256.Sum(a00); s01 = Vector256.Sum(a01); s10 = Vector256.Sum(a10); s11 = Vector256.Sum(a11);
-            s20 = Vector256.Sum(a20); s21 = Vector256.Sum(a21); s30 = Vector256.Sum(a30); s31 = Vector256.Sum(a31);
+            s0 = Vector256.Sum(a0); s1 = Vector256.Sum(a1); s2 = Vector256.Sum(a2); s3 = Vector256.Sum(a3);
         }
         for (; p < k; p++)
         {
-            float b0 = b[p], b1 = b[k + p];
-            s00 += a[p] * b0; s01 += a[p] * b1;
-            s10 += a[k + p] * b0; s11 += a[k + p] * b1;
-            s20 += a[2 * k + p] * b0; s21 += a[2 * k + p] * b1;
-            s30 += a[3 * k + p] * b0; s31 += a[3 * k + p] * b1;
+            float x = a[p];
+            s0 += x * b[p]; s1 += x * b[k + p]; s2 += x * b[2 * k + p]; s3 += x * b[3 * k + p];
         }
-        Store(c, s00, accumulate); Store(c + 1, s01, accumulate);
-        Store(c + ldc, s10, accumulate); Store(c + ldc + 1, s11, accumulate);
-        Store(c + 2 * ldc, s20, accumulate); Store(c + 2 * ldc + 1, s21, accumulate);
-        Store(c + 3 * ldc, s30, accumulate); Store(c + 3 * ldc + 1, s31, accumulate);
-    }
-
-    private enum Epilogue { None, Relu, Leaky }
-
-    /// <summary>
-    /// The one product kernel: <c>c (+)= A·b (+ bias, activation)</c>, where element (r, p) of A is
-    /// <c>a[r·rowStride + p·colStride]</c> (so A can be a matrix or a transposed one), <c>b</c> is <c>k × n</c>
-    /// row-major. Register-blocked: 4 rows × 16 columns of accumulators, columns outermost so that a panel of
-    /// <c>b</c> stays in cache while every row block streams past it.
-    /// </summary>
-    private static unsafe void GemmCore(ReadOnlySpan<float> a, int rowStride, int colStride, ReadOnlySpan<float> b, Span<float> c,
-        int m, int k, int n, bool accumulate, ReadOnlySpan<float> bias, Epilogue epilogue, float alpha)
-    {
-        if (m == 0 || n == 0) return;
-        fixed (float* pa = a, pb = b, pc = c, pbias = bias)
-        {
-            float* biasPtr = bias.IsEmpty ? null : pbias;
-            int j = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; j + 16 <= n; j += 16)
-                {
-                    int i = 0;
-                    for (; i + 4 <= m; i += 4) Block4x16(pa, rowStride, colStride, pb, pc, i, j, k, n, accumulate, biasPtr, epilogue, alpha);
-                    for (; i < m; i++) Block1x16(pa, rowStride, colStride, pb, pc, i, j, k, n, accumulate, biasPtr, epilogue, alpha);
-                }
-                for (; j + 8 <= n; j += 8)
-                {
-                    for (int i = 0; i < m; i++) Block1x8(pa, rowStride, colStride, pb, pc, i, j, k, n, accumulate, biasPtr, epilogue, alpha);
-                }
-            }
-            for (; j < n; j++)
-            {
-                for (int i = 0; i < m; i++)
-                {
-                    float* ar = pa + i * rowStride;
-                    float s = 0f;
-                    for (int p = 0; p < k; p++) s += ar[p * colStride] * pb[p * n + j];
-                    float* dst = pc + i * n + j;
-                    if (accumulate) s += *dst;
-                    if (biasPtr != null) s += biasPtr[j];
-                    *dst = ApplyScalar(s, epilogue, alpha);
-                }
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float ApplyScalar(float s, Epilogue epilogue, float alpha) => epilogue switch
-    {
-        Epilogue.Relu => s > 0f ? s : 0f,
-        Epilogue.Leaky => s > 0f ? s : alpha * s,
-        _ => s,
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ApplyVector(Vector256<float> v, Epilogue epilogue, float alpha) => epilogue switch
-    {
-        Epilogue.Relu => Vector256.Max(v, Vector256<float>.Zero),
-        Epilogue.Leaky => Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * alpha),
-        _ => v,
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Finish(float* dst, Vector256<float> acc, bool accumulate, float* bias, Epilogue epilogue, float alpha)
-    {
-        if (accumulate) acc += Vector256.Load(dst);
-        if (bias != null) acc += Vector256.Load(bias);
-        Vector256.Store(ApplyVector(acc, epilogue, alpha), dst);
-    }
-
-    private static unsafe void Block4x16(float* a, int rs, int cs, float* b, float* c, int i, int j, int k, int n,
-        bool accumulate, float* bias, Epilogue epilogue, float alpha)
-    {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
-        float* a0 = a + i * rs, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs;
-        float* bp = b + j;
-        for (int p = 0; p < k; p++, bp += n)
-        {
-            Vector256<float> b0 = Vector256.Load(bp), b1 = Vector256.Load(bp + 8);
-            int o = p * cs;
-            Vector256<float> x = Vector256.Create(a0[o]);
-            c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a1[o]);
-            c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a2[o]);
-            c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a3[o]);
-            c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-        }
-        float* bj = bias == null ? null : bias + j;
-        float* bj8 = bias == null ? null : bias + j + 8;
-        float* d = c + i * n + j;
-        Finish(d, c00, accumulate, bj, epilogue, alpha); Finish(d + 8, c01, accumulate, bj8, epilogue, alpha);
-        d += n;
-        Finish(d, c10, accumulate, bj, epilogue, alpha); Finish(d + 8, c11, accumulate, bj8, epilogue, alpha);
-        d += n;
-        Finish(d, c20, accumulate, bj, epilogue, alpha); Finish(d + 8, c21, accumulate, bj8, epilogue, alpha);
-        d += n;
-        Finish(d, c30, accumulate, bj, epilogue, alpha); Finish(d + 8, c31, accumulate, bj8, epilogue, alpha);
-    }
-
-    private static unsafe void Block1x16(float* a, int rs, int cs, float* b, float* c, int i, int j, int k, int n,
-        bool accumulate, float* bias, Epilogue epilogue, float alpha)
-    {
-        Vector256<float> c0 = default, c1 = default;
-        float* a0 = a + i * rs;
-        float* bp = b + j;
-        for (int p = 0; p < k; p++, bp += n)
-        {
-            Vector256<float> x = Vector256.Create(a0[p * cs]);
-            c0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp), c0);
-            c1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 8), c1);
-        }
-        float* d = c + i * n + j;
-        Finish(d, c0, accumulate, bias == null ? null : bias + j, epilogue, alpha);
-        Finish(d + 8, c1, accumulate, bias == null ? null : bias + j + 8, epilogue, alpha);
-    }
-
-    private static unsafe void Block1x8(float* a, int rs, int cs, float* b, float* c, int i, int j, int k, int n,
-        bool accumulate, float* bias, Epilogue epilogue, float alpha)
-    {
-        Vector256<float> c0 = default;
-        float* a0 = a + i * rs;
-        float* bp = b + j;
-        for (int p = 0; p < k; p++, bp += n) c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a0[p * cs]), Vector256.Load(bp), c0);
-        Finish(c + i * n + j, c0, accumulate, bias == null ? null : bias + j, epilogue, alpha);
-    }
-
-    /// <summary>Column sums: <c>sums[j] (+)= Σᵢ m[i, j]</c> — the bias gradient of a dense layer.</summary>
-    public static void SumRows(ReadOnlySpan<float> matrix, Span<float> sums, int rows, int columns, bool accumulate = false)
-    {
-        CheckLength(matrix, rows * columns, nameof(matrix));
-        CheckLength(sums, columns, nameof(sums));
-        Span<float> s = sums[..columns];
-        if (!accumulate) s.Clear();
-        for (int i = 0; i < rows; i++) System.Numerics.Tensors.TensorPrimitives.Add(s, matrix.Slice(i * columns, columns), s);
+        Store(c, s0, accumulate); Store(c + 1, s1, accumulate); Store(c + 2, s2, accumulate); Store(c + 3, s3, accumulate);
     }
 
     internal static void CheckLength(ReadOnlySpan<float> span, int required, string name)
@@ -291,6 +205,20 @@ public static partial class Kernels
         if (span.Length < required)
         {
             throw new ArgumentException($"'{name}' has {span.Length} elements; {required} are required.", name);
+        }
+    }
+
+    /// <summary>Per-thread scratch buffers of the kernels, grown on demand (so: allocated during warm-up only).</summary>
+    private static class Scratch
+    {
+        [ThreadStatic] private static float[]?[]? t_buffers;
+
+        public static Span<float> Get(int slot, int length)
+        {
+            float[]?[] buffers = t_buffers ??= new float[]?[4];
+            float[]? buffer = buffers[slot];
+            if (buffer is null || buffer.Length < length) buffers[slot] = buffer = new float[Math.Max(length, (buffer?.Length ?? 0) * 2)];
+            return buffer.AsSpan(0, length);
         }
     }
 }

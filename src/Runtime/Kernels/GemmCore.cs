@@ -1,0 +1,264 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NetDsl;
+
+public static partial class Kernels
+{
+    internal enum Epilogue { None, Relu, Leaky }
+
+    /// <summary>The arguments of one product <c>C (+)= A·B (+ bias, activation)</c>, passed by pointer to the workers.</summary>
+    internal unsafe struct GemmArgs
+    {
+        public float* A;
+        public int Lda;
+        /// <summary>When set, element (r, p) of A is <c>A[p·Lda + r]</c> (A is stored transposed), else <c>A[r·Lda + p]</c>.</summary>
+        public bool TransposedA;
+        public float* B;
+        public int Ldb;
+        public float* C;
+        public int Ldc;
+        public int M, K, N;
+        public bool Accumulate;
+        public float* Bias;
+        public Epilogue Epilogue;
+        public float Alpha;
+        public int ChunkColumns;
+        public int ChunkRows;
+    }
+
+    /// <summary>Products smaller than this many floating-point operations run on one core.</summary>
+    private const long ParallelThreshold = 600_000;
+
+    private const int MR = 6;
+    private const int NR = 16;
+
+    /// <summary>
+    /// The one product kernel. Register-blocked with <c>Vector256</c> FMA: micro-tiles of up to 6 rows × 16 columns
+    /// (12 accumulators), column panels outermost so that a panel of B stays in cache while the row blocks of A stream
+    /// past it, masked loads and stores for the last columns, bias and ReLU/leaky ReLU fused into the store. Large
+    /// products are split across the cores by column panels (or by rows when C is narrow).
+    /// </summary>
+    internal static unsafe void Gemm(GemmArgs* g)
+    {
+        if (g->M == 0 || g->N == 0) return;
+        if (!Vector256.IsHardwareAccelerated || !Fma.IsSupported)
+        {
+            GemmScalar(g, 0, g->M, 0, g->N);
+            return;
+        }
+        long flops = 2L * g->M * g->N * g->K;
+        int colPanels = (g->N + NR - 1) / NR;
+        if (flops < ParallelThreshold || !WorkerPool.IsParallel)
+        {
+            GemmRange(g, 0, g->M, 0, g->N);
+        }
+        else if (colPanels >= 4)
+        {
+            // Chunks of one or two column panels: a B panel is read by one core only.
+            g->ChunkColumns = colPanels >= 16 ? 2 * NR : NR;
+            WorkerPool.Run(&GemmColumnChunk, g, (g->N + g->ChunkColumns - 1) / g->ChunkColumns);
+        }
+        else
+        {
+            g->ChunkRows = 4 * MR;
+            WorkerPool.Run(&GemmRowChunk, g, (g->M + g->ChunkRows - 1) / g->ChunkRows);
+        }
+    }
+
+    private static unsafe void GemmColumnChunk(void* state, int chunk)
+    {
+        var g = (GemmArgs*)state;
+        int c0 = chunk * g->ChunkColumns;
+        GemmRange(g, 0, g->M, c0, Math.Min(c0 + g->ChunkColumns, g->N));
+    }
+
+    private static unsafe void GemmRowChunk(void* state, int chunk)
+    {
+        var g = (GemmArgs*)state;
+        int r0 = chunk * g->ChunkRows;
+        GemmRange(g, r0, Math.Min(r0 + g->ChunkRows, g->M), 0, g->N);
+    }
+
+    private static unsafe void GemmRange(GemmArgs* g, int r0, int r1, int c0, int c1)
+    {
+        for (int j = c0; j < c1; j += NR)
+        {
+            int width = Math.Min(NR, c1 - j);
+            for (int i = r0; i < r1; i += MR)
+            {
+                int rows = Math.Min(MR, r1 - i);
+                if (g->TransposedA) Tile<ColumnMajor>(g, i, j, rows, width);
+                else Tile<RowMajor>(g, i, j, rows, width);
+            }
+        }
+    }
+
+    private static unsafe void Tile<TL>(GemmArgs* g, int i, int j, int rows, int width) where TL : struct, ILayout
+    {
+        if (width == NR) TileRows<TL, V2>(g, i, j, rows, width);
+        else if (width > 8) TileRows<TL, V2M>(g, i, j, rows, width);
+        else if (width == 8) TileRows<TL, V1>(g, i, j, rows, width);
+        else TileRows<TL, V1M>(g, i, j, rows, width);
+    }
+
+    private static unsafe void TileRows<TL, TC>(GemmArgs* g, int i, int j, int rows, int width)
+        where TL : struct, ILayout where TC : struct, ICols
+    {
+        switch (rows)
+        {
+            case 6: Micro<TL, TC, R6>(g, i, j, width); break;
+            case 5: Micro<TL, TC, R5>(g, i, j, width); break;
+            case 4: Micro<TL, TC, R4>(g, i, j, width); break;
+            case 3: Micro<TL, TC, R3>(g, i, j, width); break;
+            case 2: Micro<TL, TC, R2>(g, i, j, width); break;
+            default: Micro<TL, TC, R1>(g, i, j, width); break;
+        }
+    }
+
+    private static readonly int[] MaskTable = { -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LaneMask(int count) =>
+        Vector256.LoadUnsafe(ref MaskTable[8 - Math.Clamp(count, 0, 8)]).AsSingle();
+
+    /// <summary>
+    /// One micro-tile: <c>TR.Value</c> rows × (8 or 16) columns, the last vector masked when <c>TC.Masked</c>. The
+    /// type parameters are constants to the JIT, so each combination compiles to straight-line code with its
+    /// accumulators in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Micro<TL, TC, TR>(GemmArgs* g, int i, int j, int width)
+        where TL : struct, ILayout where TC : struct, ICols where TR : struct, IRows
+    {
+        int rows = TR.Value;
+        bool two = TC.Vectors == 2;
+        bool masked = TC.Masked;
+        Vector256<float> mask = masked ? LaneMask(width - (two ? 8 : 0)) : default;
+        int k = g->K, lda = g->Lda, ldb = g->Ldb;
+        float* b = g->B + j;
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        if (TL.Transposed)
+        {
+            float* ap = g->A + i;
+            for (int p = 0; p < k; p++, ap += lda, b += ldb)
+            {
+                Vector256<float> b0 = masked && !two ? Avx.MaskLoad(b, mask) : Avx.LoadVector256(b);
+                Vector256<float> b1 = two ? (masked ? Avx.MaskLoad(b + 8, mask) : Avx.LoadVector256(b + 8)) : default;
+                Vector256<float> x = Vector256.Create(ap[0]);
+                c00 = Fma.MultiplyAdd(x, b0, c00); if (two) c01 = Fma.MultiplyAdd(x, b1, c01);
+                if (rows > 1) { x = Vector256.Create(ap[1]); c10 = Fma.MultiplyAdd(x, b0, c10); if (two) c11 = Fma.MultiplyAdd(x, b1, c11); }
+                if (rows > 2) { x = Vector256.Create(ap[2]); c20 = Fma.MultiplyAdd(x, b0, c20); if (two) c21 = Fma.MultiplyAdd(x, b1, c21); }
+                if (rows > 3) { x = Vector256.Create(ap[3]); c30 = Fma.MultiplyAdd(x, b0, c30); if (two) c31 = Fma.MultiplyAdd(x, b1, c31); }
+                if (rows > 4) { x = Vector256.Create(ap[4]); c40 = Fma.MultiplyAdd(x, b0, c40); if (two) c41 = Fma.MultiplyAdd(x, b1, c41); }
+                if (rows > 5) { x = Vector256.Create(ap[5]); c50 = Fma.MultiplyAdd(x, b0, c50); if (two) c51 = Fma.MultiplyAdd(x, b1, c51); }
+            }
+        }
+        else
+        {
+            float* a0 = g->A + (long)i * lda;
+            float* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+            for (int p = 0; p < k; p++, b += ldb)
+            {
+                Vector256<float> b0 = masked && !two ? Avx.MaskLoad(b, mask) : Avx.LoadVector256(b);
+                Vector256<float> b1 = two ? (masked ? Avx.MaskLoad(b + 8, mask) : Avx.LoadVector256(b + 8)) : default;
+                Vector256<float> x = Vector256.Create(a0[p]);
+                c00 = Fma.MultiplyAdd(x, b0, c00); if (two) c01 = Fma.MultiplyAdd(x, b1, c01);
+                if (rows > 1) { x = Vector256.Create(a1[p]); c10 = Fma.MultiplyAdd(x, b0, c10); if (two) c11 = Fma.MultiplyAdd(x, b1, c11); }
+                if (rows > 2) { x = Vector256.Create(a2[p]); c20 = Fma.MultiplyAdd(x, b0, c20); if (two) c21 = Fma.MultiplyAdd(x, b1, c21); }
+                if (rows > 3) { x = Vector256.Create(a3[p]); c30 = Fma.MultiplyAdd(x, b0, c30); if (two) c31 = Fma.MultiplyAdd(x, b1, c31); }
+                if (rows > 4) { x = Vector256.Create(a4[p]); c40 = Fma.MultiplyAdd(x, b0, c40); if (two) c41 = Fma.MultiplyAdd(x, b1, c41); }
+                if (rows > 5) { x = Vector256.Create(a5[p]); c50 = Fma.MultiplyAdd(x, b0, c50); if (two) c51 = Fma.MultiplyAdd(x, b1, c51); }
+            }
+        }
+        float* c = g->C + (long)i * g->Ldc + j;
+        int ldc = g->Ldc;
+        Finish<TC>(g, c, c00, c01, j, mask);
+        if (rows > 1) Finish<TC>(g, c + ldc, c10, c11, j, mask);
+        if (rows > 2) Finish<TC>(g, c + 2 * ldc, c20, c21, j, mask);
+        if (rows > 3) Finish<TC>(g, c + 3 * ldc, c30, c31, j, mask);
+        if (rows > 4) Finish<TC>(g, c + 4 * ldc, c40, c41, j, mask);
+        if (rows > 5) Finish<TC>(g, c + 5 * ldc, c50, c51, j, mask);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Finish<TC>(GemmArgs* g, float* c, Vector256<float> v0, Vector256<float> v1, int j, Vector256<float> mask)
+        where TC : struct, ICols
+    {
+        bool two = TC.Vectors == 2;
+        bool masked = TC.Masked;
+        if (two)
+        {
+            FinishVector(g, c, v0, j, default, false);
+            FinishVector(g, c + 8, v1, j + 8, mask, masked);
+        }
+        else
+        {
+            FinishVector(g, c, v0, j, mask, masked);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void FinishVector(GemmArgs* g, float* c, Vector256<float> v, int j, Vector256<float> mask, bool masked)
+    {
+        if (g->Accumulate) v += masked ? Avx.MaskLoad(c, mask) : Avx.LoadVector256(c);
+        if (g->Bias != null) v += masked ? Avx.MaskLoad(g->Bias + j, mask) : Avx.LoadVector256(g->Bias + j);
+        switch (g->Epilogue)
+        {
+            case Epilogue.Relu:
+                v = Vector256.Max(v, Vector256<float>.Zero);
+                break;
+            case Epilogue.Leaky:
+                v = Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * g->Alpha);
+                break;
+        }
+        if (masked) Avx.MaskStore(c, mask, v);
+        else Avx.Store(c, v);
+    }
+
+    private static unsafe void GemmScalar(GemmArgs* g, int r0, int r1, int c0, int c1)
+    {
+        for (int i = r0; i < r1; i++)
+        {
+            for (int j = c0; j < c1; j++)
+            {
+                float s = 0f;
+                for (int p = 0; p < g->K; p++)
+                {
+                    float a = g->TransposedA ? g->A[(long)p * g->Lda + i] : g->A[(long)i * g->Lda + p];
+                    s += a * g->B[(long)p * g->Ldb + j];
+                }
+                float* dst = g->C + (long)i * g->Ldc + j;
+                if (g->Accumulate) s += *dst;
+                if (g->Bias != null) s += g->Bias[j];
+                *dst = g->Epilogue switch
+                {
+                    Epilogue.Relu => s > 0f ? s : 0f,
+                    Epilogue.Leaky => s > 0f ? s : g->Alpha * s,
+                    _ => s,
+                };
+            }
+        }
+    }
+
+    private interface ILayout { static abstract bool Transposed { get; } }
+    private struct RowMajor : ILayout { public static bool Transposed => false; }
+    private struct ColumnMajor : ILayout { public static bool Transposed => true; }
+
+    private interface ICols { static abstract int Vectors { get; } static abstract bool Masked { get; } }
+    private struct V1 : ICols { public static int Vectors => 1; public static bool Masked => false; }
+    private struct V1M : ICols { public static int Vectors => 1; public static bool Masked => true; }
+    private struct V2 : ICols { public static int Vectors => 2; public static bool Masked => false; }
+    private struct V2M : ICols { public static int Vectors => 2; public static bool Masked => true; }
+
+    private interface IRows { static abstract int Value { get; } }
+    private struct R1 : IRows { public static int Value => 1; }
+    private struct R2 : IRows { public static int Value => 2; }
+    private struct R3 : IRows { public static int Value => 3; }
+    private struct R4 : IRows { public static int Value => 4; }
+    private struct R5 : IRows { public static int Value => 5; }
+    private struct R6 : IRows { public static int Value => 6; }
+}

@@ -1,0 +1,167 @@
+using System;
+using System.Threading;
+
+namespace NetDsl;
+
+/// <summary>
+/// The cores NetDsl's kernels share work with: one dedicated background thread per extra core (at most three), fed
+/// through a function pointer and a pointer to the caller's arguments, so that a parallel kernel call allocates
+/// nothing (no closure, no task). Work is split into chunks that every participant claims in turn, the calling thread
+/// included, so a worker that the operating system has descheduled (another process on the core) never holds the
+/// caller up: the caller simply does the chunks itself. Idle workers spin briefly — a training step calls several
+/// products back to back — then sleep. One caller at a time: a call that finds the pool busy (another thread training
+/// another network) runs on its own thread. <c>$NETDSL_THREADS</c> caps the cores used (1 = single-threaded).
+/// </summary>
+internal static unsafe class WorkerPool
+{
+    private const int Closed = -1;
+    private static readonly int s_workers = Math.Clamp(ConfiguredThreads(), 1, 4) - 1;
+    private static readonly object s_gate = new();
+    private static readonly Worker[] s_threads = CreateWorkers();
+
+    private static delegate* managed<void*, int, void> s_job;
+    private static void* s_state;
+    private static int s_chunks;
+    private static int s_nextChunk;
+    private static int s_completed;
+    private static int s_generation;
+    /// <summary><see cref="Closed"/>, or the number of workers inside the open job.</summary>
+    private static int s_status = Closed;
+    private static Exception? s_failure;
+
+    /// <summary>Whether there is more than one core to share work with.</summary>
+    public static bool IsParallel => s_workers > 0;
+
+    /// <summary>The cores to use: <c>$NETDSL_THREADS</c> when set, else the machine's.</summary>
+    private static int ConfiguredThreads() =>
+        int.TryParse(Environment.GetEnvironmentVariable("NETDSL_THREADS"), out int n) && n > 0 ? n : Environment.ProcessorCount;
+
+    /// <summary>Runs <c>job(state, chunk)</c> for every chunk in [0, <paramref name="chunks"/>) on the calling thread and the workers; returns when all are done.</summary>
+    public static void Run(delegate* managed<void*, int, void> job, void* state, int chunks)
+    {
+        if (chunks <= 1 || s_workers == 0 || !Monitor.TryEnter(s_gate))
+        {
+            for (int c = 0; c < chunks; c++) job(state, c);
+            return;
+        }
+        try
+        {
+            s_job = job;
+            s_state = state;
+            s_chunks = chunks;
+            s_nextChunk = 0;
+            s_completed = 0;
+            s_failure = null;
+            Volatile.Write(ref s_status, 0);
+            Interlocked.Increment(ref s_generation);
+            foreach (Worker w in s_threads) w.Wake();
+
+            Exception? mine = null;
+            try
+            {
+                Work();
+            }
+            catch (Exception e)
+            {
+                mine = e;
+            }
+            // Wait for the chunks a worker is still finishing, then close the job once no worker is inside it.
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref s_completed) < chunks && Volatile.Read(ref s_failure) is null && mine is null) spinner.SpinOnce(sleep1Threshold: -1);
+            while (Interlocked.CompareExchange(ref s_status, Closed, 0) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+            Exception? failure = mine ?? s_failure;
+            if (failure is not null) throw new InvalidOperationException("A NetDsl kernel failed on a worker thread.", failure);
+        }
+        finally
+        {
+            Monitor.Exit(s_gate);
+        }
+    }
+
+    /// <summary>Claims and runs chunks of the current job until none is left.</summary>
+    private static void Work()
+    {
+        int chunks = s_chunks;
+        while (true)
+        {
+            int chunk = Interlocked.Increment(ref s_nextChunk) - 1;
+            if (chunk >= chunks) return;
+            s_job(s_state, chunk);
+            Interlocked.Increment(ref s_completed);
+        }
+    }
+
+    private static bool TryEnter()
+    {
+        while (true)
+        {
+            int status = Volatile.Read(ref s_status);
+            if (status == Closed) return false;
+            if (Interlocked.CompareExchange(ref s_status, status + 1, status) == status) return true;
+        }
+    }
+
+    private static Worker[] CreateWorkers()
+    {
+        var workers = new Worker[s_workers];
+        for (int i = 0; i < workers.Length; i++) workers[i] = new Worker(i + 1);
+        return workers;
+    }
+
+    private sealed class Worker
+    {
+        private const int SpinIterations = 20_000;
+        private readonly AutoResetEvent _signal = new(false);
+        private int _sleeping;
+
+        public Worker(int index)
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"NetDsl worker {index}" };
+            thread.Start();
+        }
+
+        public void Wake()
+        {
+            if (Volatile.Read(ref _sleeping) == 1) _signal.Set();
+        }
+
+        private void Loop()
+        {
+            int seen = 0;
+            while (true)
+            {
+                int generation = Volatile.Read(ref s_generation);
+                int spins = 0;
+                while (generation == seen)
+                {
+                    if (++spins < SpinIterations)
+                    {
+                        Thread.SpinWait(20);
+                    }
+                    else
+                    {
+                        Interlocked.Exchange(ref _sleeping, 1);
+                        if (Volatile.Read(ref s_generation) == seen) _signal.WaitOne();
+                        Interlocked.Exchange(ref _sleeping, 0);
+                        spins = 0;
+                    }
+                    generation = Volatile.Read(ref s_generation);
+                }
+                seen = generation;
+                if (!TryEnter()) continue;
+                try
+                {
+                    Work();
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref s_failure, e, null);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref s_status);
+                }
+            }
+        }
+    }
+}
