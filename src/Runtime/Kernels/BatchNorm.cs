@@ -56,12 +56,18 @@ public static partial class Kernels
         }
         for (int c = 0; c < features; c++) invStd[c] = 1f / MathF.Sqrt(invStd[c] + epsilon);
 
+        // y = x·scale + shift with scale = γ·s, shift = β − μ·scale: one fused pass per row.
+        Span<float> scale = Scratch.Get(2, 2 * features);
+        Span<float> shift = scale.Slice(features, features);
+        scale = scale[..features];
+        if (gamma.IsEmpty) invStd.CopyTo(scale);
+        else TensorPrimitives.Multiply(gamma[..features], invStd, scale);
+        TensorPrimitives.Multiply(mean, scale, shift);
+        if (beta.IsEmpty) TensorPrimitives.Negate(shift, shift);
+        else TensorPrimitives.Subtract(beta[..features], shift, shift);
         for (int i = 0; i < batch; i++)
         {
-            Span<float> row = y.Slice(i * features, features); // holds x − μ
-            TensorPrimitives.Multiply(row, invStd, row);
-            if (!gamma.IsEmpty) TensorPrimitives.Multiply(row, gamma, row);
-            if (!beta.IsEmpty) TensorPrimitives.Add(row, beta, row);
+            TensorPrimitives.FusedMultiplyAdd(x.Slice(i * features, features), scale, shift, y.Slice(i * features, features));
         }
     }
 
@@ -71,15 +77,17 @@ public static partial class Kernels
     {
         CheckLength(x, batch * features, nameof(x));
         CheckLength(y, batch * features, nameof(y));
+        Span<float> scale = Scratch.Get(2, 2 * features);
+        Span<float> shift = scale.Slice(features, features);
+        scale = scale[..features];
+        for (int c = 0; c < features; c++)
+        {
+            scale[c] = (gamma.IsEmpty ? 1f : gamma[c]) / MathF.Sqrt(movingVariance[c] + epsilon);
+            shift[c] = (beta.IsEmpty ? 0f : beta[c]) - movingMean[c] * scale[c];
+        }
         for (int i = 0; i < batch; i++)
         {
-            ReadOnlySpan<float> xr = x.Slice(i * features, features);
-            Span<float> row = y.Slice(i * features, features);
-            for (int c = 0; c < features; c++)
-            {
-                float scale = (gamma.IsEmpty ? 1f : gamma[c]) / MathF.Sqrt(movingVariance[c] + epsilon);
-                row[c] = (xr[c] - movingMean[c]) * scale + (beta.IsEmpty ? 0f : beta[c]);
-            }
+            TensorPrimitives.FusedMultiplyAdd(x.Slice(i * features, features), scale, shift, y.Slice(i * features, features));
         }
     }
 
@@ -106,35 +114,50 @@ public static partial class Kernels
     {
         Span<float> sumDy = scratch[..features];
         Span<float> sumDyXhat = scratch.Slice(features, features);
+        // Per-feature vectors: xhat = x·s + (−μ·s); dx = g·A + xhat·B + C.
+        Span<float> work = Scratch.Get(3, 5 * features);
+        Span<float> xhat = work[..features];
+        Span<float> negMeanS = work.Slice(features, features);
+        Span<float> a = work.Slice(2 * features, features);
+        Span<float> bCoef = work.Slice(3 * features, features);
+        Span<float> cCoef = work.Slice(4 * features, features);
+        ReadOnlySpan<float> mean = savedMean[..features], s = savedInvStd[..features];
+        TensorPrimitives.Multiply(mean, s, negMeanS);
+        TensorPrimitives.Negate(negMeanS, negMeanS);
         sumDy.Clear();
         sumDyXhat.Clear();
         for (int i = 0; i < batch; i++)
         {
-            ReadOnlySpan<float> xr = x.Slice(i * features, features);
             ReadOnlySpan<float> g = outputGradient.Slice(i * features, features);
-            for (int c = 0; c < features; c++)
-            {
-                float xhat = (xr[c] - savedMean[c]) * savedInvStd[c];
-                sumDy[c] += g[c];
-                sumDyXhat[c] += g[c] * xhat;
-            }
+            TensorPrimitives.FusedMultiplyAdd(x.Slice(i * features, features), s, negMeanS, xhat);
+            TensorPrimitives.Add(sumDy, g, sumDy);
+            TensorPrimitives.FusedMultiplyAdd(g, xhat, sumDyXhat, sumDyXhat);
         }
         if (!gammaGradient.IsEmpty) TensorPrimitives.Add(gammaGradient[..features], sumDyXhat, gammaGradient);
         if (!betaGradient.IsEmpty) TensorPrimitives.Add(betaGradient[..features], sumDy, betaGradient);
         if (inputGradient.IsEmpty) return;
         float invN = 1f / batch;
+        if (gamma.IsEmpty) s.CopyTo(a);
+        else TensorPrimitives.Multiply(gamma[..features], s, a);
+        TensorPrimitives.Multiply(a, sumDyXhat, bCoef);
+        TensorPrimitives.Multiply(bCoef, -invN, bCoef);
+        TensorPrimitives.Multiply(a, sumDy, cCoef);
+        TensorPrimitives.Multiply(cCoef, -invN, cCoef);
         for (int i = 0; i < batch; i++)
         {
-            ReadOnlySpan<float> xr = x.Slice(i * features, features);
             ReadOnlySpan<float> g = outputGradient.Slice(i * features, features);
             Span<float> dx = inputGradient.Slice(i * features, features);
-            for (int c = 0; c < features; c++)
+            TensorPrimitives.FusedMultiplyAdd(x.Slice(i * features, features), s, negMeanS, xhat);
+            if (accumulate)
             {
-                float s = savedInvStd[c];
-                float xhat = (xr[c] - savedMean[c]) * s;
-                float v = (gamma.IsEmpty ? 1f : gamma[c]) * s * (g[c] - invN * (sumDy[c] + xhat * sumDyXhat[c]));
-                dx[c] = accumulate ? dx[c] + v : v;
+                TensorPrimitives.FusedMultiplyAdd(g, a, dx, dx);
+                TensorPrimitives.Add(dx, cCoef, dx);
             }
+            else
+            {
+                TensorPrimitives.FusedMultiplyAdd(g, a, cCoef, dx);
+            }
+            TensorPrimitives.FusedMultiplyAdd(xhat, bCoef, dx, dx);
         }
     }
 
@@ -142,15 +165,14 @@ public static partial class Kernels
     public static void BatchNormInferenceBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> movingVariance, int batch, int features, float epsilon, bool accumulate = false)
     {
+        Span<float> scale = Scratch.Get(2, features);
+        for (int c = 0; c < features; c++) scale[c] = (gamma.IsEmpty ? 1f : gamma[c]) / MathF.Sqrt(movingVariance[c] + epsilon);
         for (int i = 0; i < batch; i++)
         {
             ReadOnlySpan<float> g = outputGradient.Slice(i * features, features);
             Span<float> dx = inputGradient.Slice(i * features, features);
-            for (int c = 0; c < features; c++)
-            {
-                float v = g[c] * (gamma.IsEmpty ? 1f : gamma[c]) / MathF.Sqrt(movingVariance[c] + epsilon);
-                dx[c] = accumulate ? dx[c] + v : v;
-            }
+            if (accumulate) TensorPrimitives.FusedMultiplyAdd(g, scale, dx, dx);
+            else TensorPrimitives.Multiply(g, scale, dx);
         }
     }
 }

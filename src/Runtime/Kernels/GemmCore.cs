@@ -32,6 +32,9 @@ public static partial class Kernels
     /// <summary>Products smaller than this many floating-point operations run on one core.</summary>
     private const long ParallelThreshold = 600_000;
 
+    /// <summary>Products whose B has at least this many floats (512 KiB) run on all cores whatever the batch.</summary>
+    private const long ParallelWeights = 128 * 1024;
+
     private const int MR = 6;
     private const int NR = 16;
 
@@ -51,14 +54,17 @@ public static partial class Kernels
         }
         long flops = 2L * g->M * g->N * g->K;
         int colPanels = (g->N + NR - 1) / NR;
-        if (flops < ParallelThreshold || !WorkerPool.IsParallel)
+        // Split large products — and products whose weights fill a core's cache, even for one sample: then each core
+        // streams only its half of the weights.
+        bool large = flops >= ParallelThreshold || (long)g->K * g->N >= ParallelWeights;
+        if (!large || !WorkerPool.IsParallel)
         {
             GemmRange(g, 0, g->M, 0, g->N);
         }
         else if (colPanels >= 4)
         {
-            // Chunks of one or two column panels: a B panel is read by one core only.
-            g->ChunkColumns = colPanels >= 16 ? 2 * NR : NR;
+            // Chunks of column panels (a B panel is read by one core only), about eight of them.
+            g->ChunkColumns = Math.Max(1, colPanels / 8) * NR;
             WorkerPool.Run(&GemmColumnChunk, g, (g->N + g->ChunkColumns - 1) / g->ChunkColumns);
         }
         else

@@ -22,7 +22,8 @@ internal static unsafe class WorkerPool
     private static delegate* managed<void*, int, void> s_job;
     private static void* s_state;
     private static int s_chunks;
-    private static int s_nextChunk;
+    /// <summary>The unclaimed chunks [front, back), packed as <c>front &lt;&lt; 32 | back</c>.</summary>
+    private static long s_range;
     private static int s_completed;
     private static int s_generation;
     /// <summary><see cref="Closed"/>, or the number of workers inside the open job.</summary>
@@ -49,7 +50,7 @@ internal static unsafe class WorkerPool
             s_job = job;
             s_state = state;
             s_chunks = chunks;
-            s_nextChunk = 0;
+            Volatile.Write(ref s_range, chunks);
             s_completed = 0;
             s_failure = null;
             Volatile.Write(ref s_status, 0);
@@ -59,7 +60,7 @@ internal static unsafe class WorkerPool
             Exception? mine = null;
             try
             {
-                Work();
+                Work(fromFront: true);
             }
             catch (Exception e)
             {
@@ -78,15 +79,21 @@ internal static unsafe class WorkerPool
         }
     }
 
-    /// <summary>Claims and runs chunks of the current job until none is left.</summary>
-    private static void Work()
+    /// <summary>
+    /// Claims and runs chunks of the current job until none is left: the caller from the front, the workers from the
+    /// back, so that with steady timing each core keeps working on the same part of the data from call to call (its
+    /// share of a layer's weights stays in its own cache).
+    /// </summary>
+    private static void Work(bool fromFront)
     {
-        int chunks = s_chunks;
         while (true)
         {
-            int chunk = Interlocked.Increment(ref s_nextChunk) - 1;
-            if (chunk >= chunks) return;
-            s_job(s_state, chunk);
+            long range = Volatile.Read(ref s_range);
+            int front = (int)(range >> 32), back = (int)range;
+            if (front >= back) return;
+            long claimed = fromFront ? ((long)(front + 1) << 32) | (uint)back : ((long)front << 32) | (uint)(back - 1);
+            if (Interlocked.CompareExchange(ref s_range, claimed, range) != range) continue;
+            s_job(s_state, fromFront ? front : back - 1);
             Interlocked.Increment(ref s_completed);
         }
     }
@@ -151,7 +158,7 @@ internal static unsafe class WorkerPool
                 if (!TryEnter()) continue;
                 try
                 {
-                    Work();
+                    Work(fromFront: false);
                 }
                 catch (Exception e)
                 {

@@ -36,7 +36,8 @@ public class BatchNormTests
         float[] x = { 5, 5, 5, 5 };
         var y = new float[4];
         Kernels.BatchNormTraining(x, y, default, default, new float[1], new float[] { 1 }, new float[1], new float[1], 4, 1, 0.99f, 1e-3f);
-        Assert.All(y, v => Assert.Equal(0f, v));
+        // TensorFlow's form y = x·inv + (β − μ·inv) leaves only rounding noise on a zero-variance feature.
+        Assert.All(y, v => Assert.True(float.IsFinite(v) && Math.Abs(v) < 1e-4, $"{v}"));
     }
 
     [Fact]
