@@ -29,6 +29,66 @@ public class DiagnosticDocsTests
             new HashSet<string>(AllDescriptors().Keys));
     }
 
+    /// <summary>The catalogue of DESIGN.md (NDSL0001–NDSL1009, severities as its table) and the 1xxx IDs added after it.</summary>
+    [Theory]
+    [InlineData("NDSL1001", DiagnosticSeverity.Warning)]
+    [InlineData("NDSL1002", DiagnosticSeverity.Warning)]
+    [InlineData("NDSL1003", DiagnosticSeverity.Warning)]
+    [InlineData("NDSL1004", DiagnosticSeverity.Info)]
+    [InlineData("NDSL1005", DiagnosticSeverity.Info)]
+    [InlineData("NDSL1006", DiagnosticSeverity.Info)]
+    [InlineData("NDSL1007", DiagnosticSeverity.Info)]
+    [InlineData("NDSL1008", DiagnosticSeverity.Warning)]
+    [InlineData("NDSL1009", DiagnosticSeverity.Warning)]
+    [InlineData("NDSL1010", DiagnosticSeverity.Warning)]
+    [InlineData("NDSL1011", DiagnosticSeverity.Info)]
+    [InlineData("NDSL1012", DiagnosticSeverity.Warning)]
+    [InlineData("NDSL1013", DiagnosticSeverity.Warning)]
+    [InlineData("NDSL1014", DiagnosticSeverity.Warning)]
+    public void TheAnalyzerAssembly_HasTheAdviceDescriptors_WithTheDesignedSeverities(string id, DiagnosticSeverity severity)
+    {
+        Assert.True(AllDescriptors().TryGetValue(id, out DiagnosticDescriptor? descriptor), $"{id} has no descriptor");
+        Assert.Equal(severity, descriptor!.DefaultSeverity);
+        Assert.Equal("NetDsl.Configuration", descriptor.Category);
+    }
+
+    [Fact]
+    public void TheIds_AreContiguousInTheirBands()
+    {
+        // "New diagnostics take the next free number in their band": no gaps, so a number is never skipped and later reused.
+        foreach (string band in new[] { "NDSL0", "NDSL1" })
+        {
+            int[] numbers = AllDescriptors().Keys.Where(id => id.StartsWith(band, StringComparison.Ordinal))
+                .Select(id => int.Parse(id.Substring(5), System.Globalization.CultureInfo.InvariantCulture) % 1000)
+                .OrderBy(n => n).ToArray();
+            Assert.Equal(Enumerable.Range(1, numbers.Length), numbers);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DescriptorIds))]
+    public void DocsPage_StatesTheDescriptorsSeverityAndCategory(string id)
+    {
+        DiagnosticDescriptor descriptor = AllDescriptors()[id];
+        string[] lines = File.ReadAllLines(Path.Combine(RepositoryRoot.Path, "docs", "diagnostics", id + ".md"));
+        Assert.Contains($"| **Severity** | {descriptor.DefaultSeverity} |", lines);
+        Assert.Contains($"| **Category** | {descriptor.Category} |", lines);
+        Assert.StartsWith($"# {id}: {descriptor.Title}", lines.First(line => line.StartsWith("# ", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    /// <summary>The README's catalogue (section "Diagnostics") lists every ID, linked to its page, with its severity.</summary>
+    [Theory]
+    [MemberData(nameof(DescriptorIds))]
+    public void Readme_ListsTheId_WithItsPageAndSeverity(string id)
+    {
+        DiagnosticDescriptor descriptor = AllDescriptors()[id];
+        string? row = File.ReadLines(Path.Combine(RepositoryRoot.Path, "README.md"))
+            .FirstOrDefault(line => line.StartsWith($"| [{id}](docs/diagnostics/{id}.md) |", StringComparison.Ordinal));
+        Assert.True(row is not null, $"README.md's diagnostics table has no row '| [{id}](docs/diagnostics/{id}.md) | …'");
+        string severity = row!.Split('|')[2].Trim();
+        Assert.Equal(descriptor.DefaultSeverity.ToString().ToLowerInvariant(), severity.ToLowerInvariant());
+    }
+
     [Theory]
     [MemberData(nameof(DescriptorIds))]
     public void DocsPage_Exists_AndItsFirstHeadingNamesTheId(string id)

@@ -4,14 +4,10 @@ using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
-using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Diagnostics;
 using NetDsl.Analyzers.Tests.Infrastructure;
 using Xunit;
-using VerifyCS = NetDsl.Analyzers.Tests.Infrastructure.CSharpAnalyzerVerifier<NetDsl.Analyzers.NetworkDeclarationAnalyzer>;
 
 namespace NetDsl.Analyzers.Tests;
 
@@ -72,19 +68,8 @@ public partial class DocsExamplesTests
         }
     }
 
-    /// <summary>Compiles the files (which must have no compiler error) and returns the analyzer's diagnostics.</summary>
-    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(IReadOnlyList<string> files)
-    {
-        CSharpCompilation compilation = CSharpCompilation.Create("DocsExample",
-            files.Select((text, i) => CSharpSyntaxTree.ParseText(text, path: $"File{i}.cs", cancellationToken: CancellationToken.None)),
-            VerifyCS.References,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        Diagnostic[] errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
-        Assert.True(errors.Length == 0, "the example does not compile: " + string.Join("; ", errors.Select(e => e.ToString())));
-        return await compilation
-            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new NetworkDeclarationAnalyzer()))
-            .GetAnalyzerDiagnosticsAsync(CancellationToken.None);
-    }
+    /// <summary>Compiles the files (which must have no compiler error) and returns the diagnostics of every NetDsl analyzer.</summary>
+    private static Task<ImmutableArray<Diagnostic>> AnalyzeAsync(IReadOnlyList<string> files) => AllAnalyzers.AnalyzeAsync(files);
 
     private static int FileIndex(Diagnostic diagnostic) =>
         int.Parse(Path.GetFileNameWithoutExtension(diagnostic.Location.SourceTree!.FilePath).Substring("File".Length), System.Globalization.CultureInfo.InvariantCulture);

@@ -30,15 +30,62 @@ internal sealed class DiagnosticInfo
 internal sealed class ParseResult
 {
     public ParseResult(NetworkSpec? spec, IReadOnlyList<DiagnosticInfo> diagnostics)
+        : this(spec, diagnostics, Array.Empty<LayerSource>())
+    {
+    }
+
+    public ParseResult(NetworkSpec? spec, IReadOnlyList<DiagnosticInfo> diagnostics, IReadOnlyList<LayerSource> layers)
     {
         Spec = spec;
         Diagnostics = diagnostics;
+        Layers = layers;
     }
 
     /// <summary>The spec; null when the declaration has an error (the generator then emits nothing).</summary>
     public NetworkSpec? Spec { get; }
 
     public IReadOnlyList<DiagnosticInfo> Diagnostics { get; }
+
+    /// <summary>
+    /// Where each layer of <see cref="Spec"/> is declared (same order and count when <see cref="Spec"/> is not null): the
+    /// attribute, its arguments, and which properties came from <c>[DenseDefaults]</c>. For the analyzers' precise
+    /// locations; the generator ignores it.
+    /// </summary>
+    public IReadOnlyList<LayerSource> Layers { get; }
+
+    /// <summary>The symbol-free origins of the layers, the input of <see cref="NetworkRules.Check"/>.</summary>
+    public IReadOnlyList<LayerOrigin> Origins()
+    {
+        var origins = new LayerOrigin[Layers.Count];
+        for (int i = 0; i < origins.Length; i++) origins[i] = Layers[i].Origin;
+        return origins;
+    }
+}
+
+/// <summary>The declaration of one layer: its attribute and the location of each argument written on it. Never enters the pipeline.</summary>
+internal sealed class LayerSource
+{
+    private readonly Dictionary<string, Location> _arguments;
+
+    public LayerSource(Location? location, Dictionary<string, Location> arguments, LayerOrigin origin)
+    {
+        Location = location;
+        _arguments = arguments;
+        Origin = origin;
+    }
+
+    /// <summary>The layer's attribute (or the class, when the attribute has no syntax).</summary>
+    public Location? Location { get; }
+
+    /// <summary>Which properties were written on the attribute and which were inherited from <c>[DenseDefaults]</c>.</summary>
+    public LayerOrigin Origin { get; }
+
+    /// <summary>
+    /// The argument that sets <paramref name="property"/> (PascalCase: <c>Init</c>, <c>UseBias</c>, <c>Activation</c>, <c>Rate</c>, …),
+    /// or the attribute when it is not written there (or <paramref name="property"/> is null).
+    /// </summary>
+    public Location? LocationOf(string? property) =>
+        property is not null && _arguments.TryGetValue(property, out Location? location) ? location : Location;
 }
 
 /// <summary>
@@ -59,7 +106,7 @@ internal static class NetworkParser
         var context = new Context(diagnostics);
         NetworkSpec? spec = ParseCore(type, context, cancellationToken);
         bool hasError = diagnostics.Count > 0 || context.CompilerError;
-        return new ParseResult(hasError ? null : spec, diagnostics);
+        return new ParseResult(hasError ? null : spec, diagnostics, context.Layers);
     }
 
     private sealed class Context
@@ -67,6 +114,9 @@ internal static class NetworkParser
         public Context(List<DiagnosticInfo> diagnostics) => Diagnostics = diagnostics;
 
         public List<DiagnosticInfo> Diagnostics { get; }
+
+        /// <summary>The declaration of each parsed layer, in the order of the spec's layers.</summary>
+        public List<LayerSource> Layers { get; } = new();
 
         /// <summary>An argument the C# compiler already reports as an error (wrong type, not constant): no NDSL diagnostic, no output.</summary>
         public bool CompilerError { get; set; }
@@ -221,6 +271,7 @@ internal static class NetworkParser
             layer = layer with { PropertyName = PascalCase(layer.Name) };
             specs.Add(layer);
             locations.Add(syntax?.GetLocation() ?? classLocation);
+            ctx.Layers.Add(DescribeSource(data, syntax, reader.AttributeLocation, layer.Kind == LayerKind.Dense ? defaultValues : null));
         }
         if (layers.Count == 0)
         {
@@ -244,6 +295,46 @@ internal static class NetworkParser
         if (ctx.Diagnostics.Count > 0) return null;
 
         return Layout(type, inputShape.ToArray(), loss, lossLocation, specs, locations, ctx);
+    }
+
+    /// <summary>The properties [DenseDefaults] can supply.</summary>
+    private static readonly string[] DenseDefaultProperties = { "Activation", "Init", "UseBias", "L1", "L2", "MaxNorm", "Alpha" };
+
+    /// <summary>
+    /// Records where each argument of a layer attribute is written (keyed by the property it sets, PascalCase: a
+    /// constructor argument by its parameter's name, <c>units</c> → <c>Units</c>) and, for a Dense, which properties
+    /// come from <c>[DenseDefaults]</c> instead.
+    /// </summary>
+    private static LayerSource DescribeSource(AttributeData data, AttributeSyntax? syntax, Location? attributeLocation, Dictionary<string, TypedConstant>? defaults)
+    {
+        var arguments = new Dictionary<string, Location>(StringComparer.Ordinal);
+        if (syntax?.ArgumentList is not null)
+        {
+            System.Collections.Immutable.ImmutableArray<IParameterSymbol> parameters = data.AttributeConstructor?.Parameters ?? System.Collections.Immutable.ImmutableArray<IParameterSymbol>.Empty;
+            int positional = 0;
+            foreach (AttributeArgumentSyntax arg in syntax.ArgumentList.Arguments)
+            {
+                string? property;
+                if (arg.NameEquals is not null) property = arg.NameEquals.Name.Identifier.ValueText;
+                else if (arg.NameColon is not null) property = PascalCase(arg.NameColon.Name.Identifier.ValueText);
+                else
+                {
+                    int index = positional++;
+                    if (index >= parameters.Length && parameters.Length > 0 && parameters[parameters.Length - 1].IsParams) index = parameters.Length - 1;
+                    property = index < parameters.Length ? PascalCase(parameters[index].Name) : null;
+                }
+                if (property is not null && !arguments.ContainsKey(property)) arguments[property] = arg.GetLocation();
+            }
+        }
+        var defaulted = new List<string>();
+        if (defaults is not null)
+        {
+            foreach (string property in DenseDefaultProperties)
+            {
+                if (!arguments.ContainsKey(property) && defaults.ContainsKey(property)) defaulted.Add(property);
+            }
+        }
+        return new LayerSource(attributeLocation, arguments, new LayerOrigin(arguments.Keys, defaulted));
     }
 
     private static readonly HashSet<string> ReservedProperties = new(StringComparer.Ordinal)

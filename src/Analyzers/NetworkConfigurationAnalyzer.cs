@@ -1,0 +1,83 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Analyzers;
+
+/// <summary>
+/// Reports the chapter's advice about valid <c>[Network]</c> declarations (NDSL1001–NDSL1008, NDSL1010, NDSL1011): it
+/// runs the generator's parser and, when the declaration has no error, the shared <see cref="NetworkRules"/>, then
+/// reports each finding on the argument it names, else on the layer's attribute.
+/// </summary>
+/// <remarks>
+/// A declaration with an error (NDSL0001–NDSL0006, or a C# error in an attribute argument) gets no advice: its layers
+/// are not laid out, and the error comes first.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NetworkConfigurationAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.SeluInitialization,
+        DiagnosticDescriptors.SeluNotSequential,
+        DiagnosticDescriptors.DropoutInSeluNetwork,
+        DiagnosticDescriptors.AlphaDropoutWithoutSelu,
+        DiagnosticDescriptors.ReluFamilyInitialization,
+        DiagnosticDescriptors.SaturatingInitialization,
+        DiagnosticDescriptors.BiasBeforeBatchNorm,
+        DiagnosticDescriptors.SoftmaxNotLast,
+        DiagnosticDescriptors.SeluRegularization,
+        DiagnosticDescriptors.SeluMaxNorm);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            INamedTypeSymbol? networkAttribute = start.Compilation.GetTypeByMetadataName(NetworkParser.NetworkAttributeName);
+            if (networkAttribute is null) return;
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, networkAttribute), SymbolKind.NamedType);
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol networkAttribute)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        bool isNetwork = false;
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, networkAttribute))
+            {
+                isNetwork = true;
+                break;
+            }
+        }
+        if (!isNetwork) return;
+        ParseResult result;
+        IReadOnlyList<NetworkIssue> issues;
+        try
+        {
+            result = NetworkParser.Parse(type, context.CancellationToken);
+            if (result.Spec is null || result.Layers.Count != result.Spec.Layers.Count) return;
+            issues = NetworkRules.Check(result.Spec, result.Origins());
+        }
+        catch (System.OperationCanceledException)
+        {
+            throw;
+        }
+        catch (System.Exception)
+        {
+            return; // never throw into the compiler (AD0001)
+        }
+        foreach (NetworkIssue issue in issues)
+        {
+            if (!DiagnosticDescriptors.ById.TryGetValue(issue.Id, out DiagnosticDescriptor? descriptor)) continue;
+            Location? location = result.Layers[issue.LayerIndex].LocationOf(issue.Argument);
+            context.ReportDiagnostic(Diagnostic.Create(descriptor, location, issue.Arguments));
+        }
+    }
+}
