@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace NetDsl;
 
@@ -97,12 +98,77 @@ public abstract class Optimizer
         float lr = (float)CurrentLearningRate;
         long t = Iterations + 1;
         BeginStep(t);
+        int chunks = PlanChunks(variables, out long trainable);
+        if (trainable >= 2 * UpdateChunk && WorkerPool.IsParallel)
+        {
+            UpdateInParallel(parameters, gradients, chunks, lr, t);
+        }
+        else
+        {
+            foreach (ParameterVariable v in variables)
+            {
+                if (!v.Trainable) continue;
+                Update(parameters.Slice(v.Offset, v.Length), gradients.Slice(v.Offset, v.Length), v.Offset, lr, t);
+            }
+        }
+        Iterations++;
+    }
+
+    /// <summary>Trainable floats per chunk of a parallel update.</summary>
+    private const int UpdateChunk = 32 * 1024;
+    private (int Offset, int Length)[] _chunks = Array.Empty<(int, int)>();
+    private GCHandle _self;
+
+    /// <summary>Cuts the trainable variables into chunks of at most <see cref="UpdateChunk"/> floats; returns how many.</summary>
+    private int PlanChunks(ReadOnlySpan<ParameterVariable> variables, out long trainable)
+    {
+        int count = 0;
+        trainable = 0;
         foreach (ParameterVariable v in variables)
         {
             if (!v.Trainable) continue;
-            Update(parameters.Slice(v.Offset, v.Length), gradients.Slice(v.Offset, v.Length), v.Offset, lr, t);
+            trainable += v.Length;
+            for (int start = 0; start < v.Length; start += UpdateChunk)
+            {
+                if (count == _chunks.Length) Array.Resize(ref _chunks, Math.Max(16, count * 2));
+                _chunks[count++] = (v.Offset + start, Math.Min(UpdateChunk, v.Length - start));
+            }
         }
-        Iterations++;
+        return count;
+    }
+
+    private unsafe struct UpdateArgs
+    {
+        public IntPtr Self;
+        public float* Parameters;
+        public float* Gradients;
+        public float LearningRate;
+        public long Step;
+    }
+
+    /// <summary>The element-wise update of large networks, split across the cores (every optimizer's update is element-wise).</summary>
+    private unsafe void UpdateInParallel(Span<float> parameters, Span<float> gradients, int chunks, float lr, long step)
+    {
+        if (!_self.IsAllocated) _self = GCHandle.Alloc(this, GCHandleType.Weak);
+        fixed (float* p = parameters, g = gradients)
+        {
+            var args = new UpdateArgs { Self = GCHandle.ToIntPtr(_self), Parameters = p, Gradients = g, LearningRate = lr, Step = step };
+            WorkerPool.Run(&UpdateChunkOf, &args, chunks);
+        }
+    }
+
+    private static unsafe void UpdateChunkOf(void* state, int chunk)
+    {
+        var args = (UpdateArgs*)state;
+        var self = (Optimizer)GCHandle.FromIntPtr(args->Self).Target!;
+        (int offset, int length) = self._chunks[chunk];
+        self.Update(new Span<float>(args->Parameters + offset, length), new ReadOnlySpan<float>(args->Gradients + offset, length), offset, args->LearningRate, args->Step);
+    }
+
+    /// <summary>Frees the handle the parallel update uses.</summary>
+    ~Optimizer()
+    {
+        if (_self.IsAllocated) _self.Free();
     }
 
     /// <summary>Forgets the slots and the step count (the next <see cref="Apply"/> starts afresh, for any network).</summary>
