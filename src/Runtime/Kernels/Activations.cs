@@ -199,7 +199,18 @@ public static partial class Kernels
             TensorPrimitives.Min(xs, 0f, ts);
             TensorPrimitives.Exp(ts, ts);
             Span<float> ys = y.Slice(start, n);
-            for (int i = 0; i < n; i++)
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> vs = Vector256.Create(scale), vsa = Vector256.Create(scale * alpha), one = Vector256.Create(1f);
+                for (; i + 8 <= n; i += 8)
+                {
+                    Vector256<float> v = Vector256.Create(xs.Slice(i, 8));
+                    Vector256<float> neg = vsa * (Vector256.Create(ts.Slice(i, 8)) - one);
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), vs * v, neg).CopyTo(ys.Slice(i, 8));
+                }
+            }
+            for (; i < n; i++)
             {
                 float v = xs[i];
                 ys[i] = v > 0f ? scale * v : scale * alpha * (ts[i] - 1f);

@@ -128,33 +128,63 @@ public static partial class Kernels
 
     /// <summary><c>destination (n × m) = sourceᵀ</c>, <c>source</c> being <c>m × n</c>.</summary>
     internal static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int m, int n)
+        => TransposeCore(source, destination, m, n, accumulate: false);
+
+    private static void TransposeInto(ReadOnlySpan<float> source, Span<float> destination, int m, int n, bool accumulate)
+        => TransposeCore(source, destination, m, n, accumulate);
+
+    /// <summary>Blocked transpose: 8 × 8 blocks through AVX registers (unpack, shuffle, lane permute), scalar edges.</summary>
+    private static unsafe void TransposeCore(ReadOnlySpan<float> source, Span<float> destination, int m, int n, bool accumulate)
     {
-        const int Tile = 16;
-        for (int i0 = 0; i0 < m; i0 += Tile)
+        if (source.Length < m * n || destination.Length < m * n) throw new ArgumentException("Transpose buffers too short.");
+        fixed (float* src = source, dst = destination)
         {
-            int i1 = Math.Min(i0 + Tile, m);
-            for (int j0 = 0; j0 < n; j0 += Tile)
+            int i = 0;
+            if (Avx.IsSupported)
             {
-                int j1 = Math.Min(j0 + Tile, n);
-                for (int i = i0; i < i1; i++)
+                for (; i + 8 <= m; i += 8)
                 {
-                    for (int j = j0; j < j1; j++) destination[j * m + i] = source[i * n + j];
+                    int j = 0;
+                    for (; j + 8 <= n; j += 8) Transpose8x8(src + i * n + j, n, dst + j * m + i, m, accumulate);
+                    for (; j < n; j++)
+                    {
+                        for (int r = i; r < i + 8; r++) Put(dst + j * m + r, src[r * n + j], accumulate);
+                    }
                 }
+            }
+            for (; i < m; i++)
+            {
+                for (int j = 0; j < n; j++) Put(dst + j * m + i, src[i * n + j], accumulate);
             }
         }
     }
 
-    private static void TransposeInto(ReadOnlySpan<float> source, Span<float> destination, int m, int n, bool accumulate)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Put(float* p, float value, bool accumulate) => *p = accumulate ? *p + value : value;
+
+    private static unsafe void Transpose8x8(float* s, int lds, float* d, int ldd, bool accumulate)
     {
-        if (!accumulate)
-        {
-            Transpose(source, destination, m, n);
-            return;
-        }
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++) destination[j * m + i] += source[i * n + j];
-        }
+        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + lds), r2 = Avx.LoadVector256(s + 2 * lds), r3 = Avx.LoadVector256(s + 3 * lds);
+        Vector256<float> r4 = Avx.LoadVector256(s + 4 * lds), r5 = Avx.LoadVector256(s + 5 * lds), r6 = Avx.LoadVector256(s + 6 * lds), r7 = Avx.LoadVector256(s + 7 * lds);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Emit(d, Avx.Permute2x128(u0, u4, 0x20), accumulate);
+        Emit(d + ldd, Avx.Permute2x128(u1, u5, 0x20), accumulate);
+        Emit(d + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20), accumulate);
+        Emit(d + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20), accumulate);
+        Emit(d + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31), accumulate);
+        Emit(d + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31), accumulate);
+        Emit(d + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31), accumulate);
+        Emit(d + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31), accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Emit(float* d, Vector256<float> v, bool accumulate)
+    {
+        if (accumulate) v += Avx.LoadVector256(d);
+        Avx.Store(d, v);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -61,6 +61,13 @@ public static partial class Kernels
         {
             GemmRange(g, 0, g->M, 0, g->N);
         }
+        else if (g->M >= 4 * MC)
+        {
+            // Many rows (large-batch inference): chunks of MC rows, each over all columns, so a block of A stays in
+            // cache while B (a layer's weights) is shared.
+            g->ChunkRows = MC;
+            WorkerPool.Run(&GemmRowChunk, g, (g->M + MC - 1) / MC);
+        }
         else if (colPanels >= 4)
         {
             // Chunks of column panels (a B panel is read by one core only), about eight of them.
@@ -88,16 +95,23 @@ public static partial class Kernels
         GemmRange(g, r0, Math.Min(r0 + g->ChunkRows, g->M), 0, g->N);
     }
 
+    /// <summary>Rows of A processed together against each column panel (a multiple of <see cref="MR"/>).</summary>
+    private const int MC = 96;
+
     private static unsafe void GemmRange(GemmArgs* g, int r0, int r1, int c0, int c1)
     {
-        for (int j = c0; j < c1; j += NR)
+        for (int i0 = r0; i0 < r1; i0 += MC)
         {
-            int width = Math.Min(NR, c1 - j);
-            for (int i = r0; i < r1; i += MR)
+            int i1 = Math.Min(i0 + MC, r1);
+            for (int j = c0; j < c1; j += NR)
             {
-                int rows = Math.Min(MR, r1 - i);
-                if (g->TransposedA) Tile<ColumnMajor>(g, i, j, rows, width);
-                else Tile<RowMajor>(g, i, j, rows, width);
+                int width = Math.Min(NR, c1 - j);
+                for (int i = i0; i < i1; i += MR)
+                {
+                    int rows = Math.Min(MR, i1 - i);
+                    if (g->TransposedA) Tile<ColumnMajor>(g, i, j, rows, width);
+                    else Tile<RowMajor>(g, i, j, rows, width);
+                }
             }
         }
     }
