@@ -74,7 +74,7 @@ internal static class NetworkEmitter
         w.Line($"private {Rt}.SeededRandom _random;");
         w.Line("private float[] _activations = global::System.Array.Empty<float>();");
         w.Line("private float[] _gradients = global::System.Array.Empty<float>();");
-        w.Line("private int _activationCapacity, _gradientCapacity, _lastBatch;");
+        w.Line("private int _activationCapacity, _gradientCapacity, _lastBatch, _inUse;");
         w.Line();
 
         // Constructor.
@@ -216,11 +216,13 @@ internal static class NetworkEmitter
         w.Line("/// <summary>Runs the network on <paramref name=\"batchSize\"/> samples in the given mode (Monte Carlo: dropout active, BatchNorm on its moving statistics).</summary>");
         w.Line(GeneratedCode);
         w.Open($"public void Forward({ROS} x, {S} y, int batchSize, {Rt}.ForwardMode mode)");
+        OpenGuard(w);
         w.Line($"{Rt}.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);");
         w.Line($"{Rt}.NetworkChecks.Output(ModelName, y, batchSize, OutputSize);");
         w.Line("EnsureActivations(batchSize);");
         w.Line($"ForwardCore(x, batchSize, mode == {Rt}.ForwardMode.Training, mode != {Rt}.ForwardMode.Inference, true);");
         w.Line("Output.CopyTo(y);");
+        CloseGuard(w);
         w.Close();
         w.Line();
         foreach (bool labels in new[] { true, false })
@@ -236,16 +238,33 @@ internal static class NetworkEmitter
             EmitTargetCheck(w, spec, labels);
             if (labels ? SupportsLabels(spec) : SupportsTargets(spec))
             {
+                OpenGuard(w);
                 w.Line("EnsureActivations(batchSize);");
                 w.Line("ForwardCore(x, batchSize, false, false, false);");
                 w.Line($"float loss = {lossFn}({yName}, batchSize, false);");
                 if (HasRegularization(spec)) w.Line("loss += Regularize(false);");
                 w.Line("Output.CopyTo(y);");
                 w.Line("return loss;");
+                CloseGuard(w);
             }
             w.Close();
             w.Line();
         }
+    }
+
+    /// <summary>A network instance is not thread-safe (its workspace): concurrent use is refused rather than corrupted.</summary>
+    private static void OpenGuard(SourceWriter w)
+    {
+        w.Line($"{Rt}.NetworkChecks.Enter(ref _inUse, ModelName);");
+        w.Open("try");
+    }
+
+    private static void CloseGuard(SourceWriter w)
+    {
+        w.Close();
+        w.Open("finally");
+        w.Line($"{Rt}.NetworkChecks.Exit(ref _inUse);");
+        w.Close();
     }
 
     private static bool SupportsLabels(NetworkSpec spec) => spec.Loss switch
@@ -281,6 +300,25 @@ internal static class NetworkEmitter
             w.Line("/// <summary>Forward (training mode), loss, backward; the gradients are left in <see cref=\"Gradients\"/>. Returns the loss (regularization included).</summary>");
             w.Line(GeneratedCode);
             w.Open($"public float ComputeGradients({ROS} x, {yType}, int batchSize)");
+            OpenGuard(w);
+            w.Line($"return ComputeGradientsCore(x, {yName}, batchSize);");
+            CloseGuard(w);
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>One training step: forward, loss (plus regularization), backward, clipping and the optimizer's update, constraints. Returns the batch's mean loss.</summary>");
+            w.Line(GeneratedCode);
+            w.Open($"public float TrainStep({ROS} x, {yType}, int batchSize, {Rt}.Optimizer optimizer)");
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
+            OpenGuard(w);
+            w.Line($"float loss = ComputeGradientsCore(x, {yName}, batchSize);");
+            w.Line("optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);");
+            if (HasConstraints(spec)) w.Line("ApplyConstraints();");
+            w.Line("return loss;");
+            CloseGuard(w);
+            w.Close();
+            w.Line();
+            w.Line(GeneratedCode);
+            w.Open($"private float ComputeGradientsCore({ROS} x, {yType}, int batchSize)");
             w.Line($"{Rt}.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);");
             EmitTargetCheck(w, spec, labels);
             if (supported)
@@ -293,16 +331,6 @@ internal static class NetworkEmitter
                 if (HasRegularization(spec)) w.Line("loss += Regularize(true);");
                 w.Line("return loss;");
             }
-            w.Close();
-            w.Line();
-            w.Line("/// <summary>One training step: forward, loss (plus regularization), backward, clipping and the optimizer's update, constraints. Returns the batch's mean loss.</summary>");
-            w.Line(GeneratedCode);
-            w.Open($"public float TrainStep({ROS} x, {yType}, int batchSize, {Rt}.Optimizer optimizer)");
-            w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
-            w.Line($"float loss = ComputeGradients(x, {yName}, batchSize);");
-            w.Line("optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);");
-            if (HasConstraints(spec)) w.Line("ApplyConstraints();");
-            w.Line("return loss;");
             w.Close();
             w.Line();
         }

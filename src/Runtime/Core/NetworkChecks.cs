@@ -1,4 +1,6 @@
 using System;
+using System.Numerics.Tensors;
+using System.Threading;
 
 namespace NetDsl;
 
@@ -22,7 +24,30 @@ public static class NetworkChecks
             throw new ArgumentException(
                 $"{network}: x has {x.Length} floats, but {batchSize} samples of {inputSize} inputs need {(long)batchSize * inputSize}.", nameof(x));
         }
+        // One vectorized pass: the largest magnitude is NaN or infinite exactly when some input is.
+        if (!float.IsFinite(TensorPrimitives.MaxMagnitude(x)))
+        {
+            int i = 0;
+            while (float.IsFinite(x[i])) i++;
+            throw new ArgumentException($"{network}: input {i % inputSize} of sample {i / inputSize} is {x[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; NetDsl refuses NaN and infinite inputs.", nameof(x));
+        }
     }
+
+    /// <summary>
+    /// Marks a network instance as in use by the calling thread; a second thread using it at the same time gets a
+    /// clear exception instead of a corrupted workspace. Called by generated code.
+    /// </summary>
+    public static void Enter(ref int inUse, string network)
+    {
+        if (Interlocked.CompareExchange(ref inUse, 1, 0) != 0)
+        {
+            throw new InvalidOperationException(
+                $"{network}: this instance is already running on another thread. A network keeps its activations in a workspace, so it must not be shared between threads: give each thread its own instance (and copy the weights into it with Parameters.CopyTo).");
+        }
+    }
+
+    /// <summary>Releases what <see cref="Enter"/> took.</summary>
+    public static void Exit(ref int inUse) => Volatile.Write(ref inUse, 0);
 
     /// <summary>Checks an output buffer of at least <c>batchSize × outputSize</c> floats.</summary>
     public static void Output(string network, Span<float> y, int batchSize, int outputSize)

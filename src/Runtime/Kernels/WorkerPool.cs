@@ -70,8 +70,9 @@ internal static unsafe class WorkerPool
             var spinner = new SpinWait();
             while (Volatile.Read(ref s_completed) < chunks && Volatile.Read(ref s_failure) is null && mine is null) spinner.SpinOnce(sleep1Threshold: -1);
             while (Interlocked.CompareExchange(ref s_status, Closed, 0) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+            // Rethrow what failed, as it is (type, message and stack trace), wherever it ran.
             Exception? failure = mine ?? s_failure;
-            if (failure is not null) throw new InvalidOperationException("A NetDsl kernel failed on a worker thread.", failure);
+            if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
         finally
         {

@@ -53,7 +53,7 @@ namespace Demo
         private global::NetDsl.SeededRandom _random;
         private float[] _activations = global::System.Array.Empty<float>();
         private float[] _gradients = global::System.Array.Empty<float>();
-        private int _activationCapacity, _gradientCapacity, _lastBatch;
+        private int _activationCapacity, _gradientCapacity, _lastBatch, _inUse;
 
         /// <summary>Creates the network with every parameter initialized deterministically from <paramref name="seed"/> (Keras's initializers).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
@@ -170,11 +170,19 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int batchSize, global::NetDsl.ForwardMode mode)
         {
-            global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
-            global::NetDsl.NetworkChecks.Output(ModelName, y, batchSize, OutputSize);
-            EnsureActivations(batchSize);
-            ForwardCore(x, batchSize, mode == global::NetDsl.ForwardMode.Training, mode != global::NetDsl.ForwardMode.Inference, true);
-            Output.CopyTo(y);
+            global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
+            try
+            {
+                global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
+                global::NetDsl.NetworkChecks.Output(ModelName, y, batchSize, OutputSize);
+                EnsureActivations(batchSize);
+                ForwardCore(x, batchSize, mode == global::NetDsl.ForwardMode.Training, mode != global::NetDsl.ForwardMode.Inference, true);
+                Output.CopyTo(y);
+            }
+            finally
+            {
+                global::NetDsl.NetworkChecks.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Inference-mode loss of a batch (plus regularization); the outputs go to <paramref name="y"/>.</summary>
@@ -184,11 +192,19 @@ namespace Demo
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
             global::NetDsl.NetworkChecks.Output(ModelName, y, batchSize, OutputSize);
             global::NetDsl.NetworkChecks.Labels(ModelName, labels, batchSize, OutputSize);
-            EnsureActivations(batchSize);
-            ForwardCore(x, batchSize, false, false, false);
-            float loss = LabelLoss(labels, batchSize, false);
-            Output.CopyTo(y);
-            return loss;
+            global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
+            try
+            {
+                EnsureActivations(batchSize);
+                ForwardCore(x, batchSize, false, false, false);
+                float loss = LabelLoss(labels, batchSize, false);
+                Output.CopyTo(y);
+                return loss;
+            }
+            finally
+            {
+                global::NetDsl.NetworkChecks.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Inference-mode loss of a batch (plus regularization); the outputs go to <paramref name="y"/>.</summary>
@@ -204,6 +220,38 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize)
         {
+            global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
+            try
+            {
+                return ComputeGradientsCore(x, labels, batchSize);
+            }
+            finally
+            {
+                global::NetDsl.NetworkChecks.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>One training step: forward, loss (plus regularization), backward, clipping and the optimizer's update, constraints. Returns the batch's mean loss.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        public float TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize, global::NetDsl.Optimizer optimizer)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
+            try
+            {
+                float loss = ComputeGradientsCore(x, labels, batchSize);
+                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);
+                return loss;
+            }
+            finally
+            {
+                global::NetDsl.NetworkChecks.Exit(ref _inUse);
+            }
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize)
+        {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
             global::NetDsl.NetworkChecks.Labels(ModelName, labels, batchSize, OutputSize);
             EnsureActivations(batchSize);
@@ -214,22 +262,19 @@ namespace Demo
             return loss;
         }
 
-        /// <summary>One training step: forward, loss (plus regularization), backward, clipping and the optimizer's update, constraints. Returns the batch's mean loss.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        public float TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize, global::NetDsl.Optimizer optimizer)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            float loss = ComputeGradients(x, labels, batchSize);
-            optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);
-            return loss;
-        }
-
         /// <summary>Forward (training mode), loss, backward; the gradients are left in <see cref="Gradients"/>. Returns the loss (regularization included).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize)
         {
-            global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
-            throw global::NetDsl.NetworkChecks.WrongTargets(ModelName, global::NetDsl.Loss.SparseCategoricalCrossentropy, false);
+            global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
+            try
+            {
+                return ComputeGradientsCore(x, targets, batchSize);
+            }
+            finally
+            {
+                global::NetDsl.NetworkChecks.Exit(ref _inUse);
+            }
         }
 
         /// <summary>One training step: forward, loss (plus regularization), backward, clipping and the optimizer's update, constraints. Returns the batch's mean loss.</summary>
@@ -237,9 +282,24 @@ namespace Demo
         public float TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize, global::NetDsl.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            float loss = ComputeGradients(x, targets, batchSize);
-            optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);
-            return loss;
+            global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
+            try
+            {
+                float loss = ComputeGradientsCore(x, targets, batchSize);
+                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);
+                return loss;
+            }
+            finally
+            {
+                global::NetDsl.NetworkChecks.Exit(ref _inUse);
+            }
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize)
+        {
+            global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
+            throw global::NetDsl.NetworkChecks.WrongTargets(ModelName, global::NetDsl.Loss.SparseCategoricalCrossentropy, false);
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
