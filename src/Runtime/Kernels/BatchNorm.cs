@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace NetDsl;
 
@@ -36,14 +37,9 @@ public static partial class Kernels
         for (int i = 0; i < batch; i++) TensorPrimitives.Add(mean, x.Slice(i * features, features), mean);
         TensorPrimitives.Multiply(mean, 1f / batch, mean);
 
-        // Two-pass variance: accumulate (x − μ)² into invStd, using y's rows as scratch.
+        // Two-pass variance: accumulate (x − μ)² into invStd.
         invStd.Clear();
-        for (int i = 0; i < batch; i++)
-        {
-            Span<float> d = y.Slice(i * features, features);
-            TensorPrimitives.Subtract(x.Slice(i * features, features), mean, d);
-            TensorPrimitives.FusedMultiplyAdd(d, d, invStd, invStd);
-        }
+        for (int i = 0; i < batch; i++) AccumulateSquaredDeviation(x.Slice(i * features, features), mean, invStd);
         TensorPrimitives.Multiply(invStd, 1f / batch, invStd); // biased variance σ²_B
         if (updateMovingStatistics)
         {
@@ -116,7 +112,6 @@ public static partial class Kernels
         Span<float> sumDyXhat = scratch.Slice(features, features);
         // Per-feature vectors: xhat = x·s + (−μ·s); dx = g·A + xhat·B + C.
         Span<float> work = Scratch.Get(3, 5 * features);
-        Span<float> xhat = work[..features];
         Span<float> negMeanS = work.Slice(features, features);
         Span<float> a = work.Slice(2 * features, features);
         Span<float> bCoef = work.Slice(3 * features, features);
@@ -128,10 +123,7 @@ public static partial class Kernels
         sumDyXhat.Clear();
         for (int i = 0; i < batch; i++)
         {
-            ReadOnlySpan<float> g = outputGradient.Slice(i * features, features);
-            TensorPrimitives.FusedMultiplyAdd(x.Slice(i * features, features), s, negMeanS, xhat);
-            TensorPrimitives.Add(sumDy, g, sumDy);
-            TensorPrimitives.FusedMultiplyAdd(g, xhat, sumDyXhat, sumDyXhat);
+            BackwardSums(x.Slice(i * features, features), outputGradient.Slice(i * features, features), s, negMeanS, sumDy, sumDyXhat);
         }
         if (!gammaGradient.IsEmpty) TensorPrimitives.Add(gammaGradient[..features], sumDyXhat, gammaGradient);
         if (!betaGradient.IsEmpty) TensorPrimitives.Add(betaGradient[..features], sumDy, betaGradient);
@@ -145,19 +137,83 @@ public static partial class Kernels
         TensorPrimitives.Multiply(cCoef, -invN, cCoef);
         for (int i = 0; i < batch; i++)
         {
-            ReadOnlySpan<float> g = outputGradient.Slice(i * features, features);
-            Span<float> dx = inputGradient.Slice(i * features, features);
-            TensorPrimitives.FusedMultiplyAdd(x.Slice(i * features, features), s, negMeanS, xhat);
-            if (accumulate)
+            BackwardInput(x.Slice(i * features, features), outputGradient.Slice(i * features, features), inputGradient.Slice(i * features, features),
+                s, negMeanS, a, bCoef, cCoef, accumulate);
+        }
+    }
+
+    // acc += (x − μ)², one fused pass.
+    private static unsafe void AccumulateSquaredDeviation(ReadOnlySpan<float> x, ReadOnlySpan<float> mean, Span<float> acc)
+    {
+        int n = x.Length, c = 0;
+        fixed (float* px = x, pm = mean, pa = acc)
+        {
+            if (Vector256.IsHardwareAccelerated)
             {
-                TensorPrimitives.FusedMultiplyAdd(g, a, dx, dx);
-                TensorPrimitives.Add(dx, cCoef, dx);
+                for (; c + 8 <= n; c += 8)
+                {
+                    Vector256<float> d = Vector256.Load(px + c) - Vector256.Load(pm + c);
+                    Vector256.Store(Vector256.FusedMultiplyAdd(d, d, Vector256.Load(pa + c)), pa + c);
+                }
             }
-            else
+            for (; c < n; c++)
             {
-                TensorPrimitives.FusedMultiplyAdd(g, a, cCoef, dx);
+                float d = px[c] - pm[c];
+                pa[c] += d * d;
             }
-            TensorPrimitives.FusedMultiplyAdd(xhat, bCoef, dx, dx);
+        }
+    }
+
+    // x̂ = x·s + (−μ·s); Σdy += g; Σdy·x̂ += g·x̂ — one fused pass per row.
+    private static unsafe void BackwardSums(ReadOnlySpan<float> x, ReadOnlySpan<float> g, ReadOnlySpan<float> s, ReadOnlySpan<float> negMeanS,
+        Span<float> sumDy, Span<float> sumDyXhat)
+    {
+        int n = x.Length, c = 0;
+        fixed (float* px = x, pg = g, ps = s, pn = negMeanS, p1 = sumDy, p2 = sumDyXhat)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; c + 8 <= n; c += 8)
+                {
+                    Vector256<float> gv = Vector256.Load(pg + c);
+                    Vector256<float> xhat = Vector256.FusedMultiplyAdd(Vector256.Load(px + c), Vector256.Load(ps + c), Vector256.Load(pn + c));
+                    Vector256.Store(Vector256.Load(p1 + c) + gv, p1 + c);
+                    Vector256.Store(Vector256.FusedMultiplyAdd(gv, xhat, Vector256.Load(p2 + c)), p2 + c);
+                }
+            }
+            for (; c < n; c++)
+            {
+                float xhat = px[c] * ps[c] + pn[c];
+                p1[c] += pg[c];
+                p2[c] += pg[c] * xhat;
+            }
+        }
+    }
+
+    // dx (+)= g·A + x̂·B + C with x̂ = x·s + (−μ·s) — one fused pass per row.
+    private static unsafe void BackwardInput(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx, ReadOnlySpan<float> s, ReadOnlySpan<float> negMeanS,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> cc, bool accumulate)
+    {
+        int n = x.Length, c = 0;
+        fixed (float* px = x, pg = g, pd = dx, ps = s, pn = negMeanS, pa = a, pb = b, pc = cc)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; c + 8 <= n; c += 8)
+                {
+                    Vector256<float> xhat = Vector256.FusedMultiplyAdd(Vector256.Load(px + c), Vector256.Load(ps + c), Vector256.Load(pn + c));
+                    Vector256<float> v = Vector256.FusedMultiplyAdd(Vector256.Load(pg + c), Vector256.Load(pa + c), Vector256.Load(pc + c));
+                    v = Vector256.FusedMultiplyAdd(xhat, Vector256.Load(pb + c), v);
+                    if (accumulate) v += Vector256.Load(pd + c);
+                    Vector256.Store(v, pd + c);
+                }
+            }
+            for (; c < n; c++)
+            {
+                float xhat = px[c] * ps[c] + pn[c];
+                float v = pg[c] * pa[c] + pc[c] + xhat * pb[c];
+                pd[c] = accumulate ? pd[c] + v : v;
+            }
         }
     }
 
