@@ -39,7 +39,19 @@ public sealed class AdaGrad : Optimizer
     {
         Span<float> a = _accumulator.AsSpan(offset, parameters.Length);
         float eps = (float)Epsilon;
-        for (int i = 0; i < parameters.Length; i++)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> vlr = Vector256.Create(learningRate), veps = Vector256.Create(eps);
+            for (; i + 8 <= parameters.Length; i += 8)
+            {
+                Vector256<float> g = Vector256.Create(gradients.Slice(i, 8));
+                Vector256<float> acc = Vector256.Create(a.Slice(i, 8)) + g * g;
+                acc.CopyTo(a.Slice(i, 8));
+                (Vector256.Create(parameters.Slice(i, 8)) - vlr * g / (Vector256.Sqrt(acc) + veps)).CopyTo(parameters.Slice(i, 8));
+            }
+        }
+        for (; i < parameters.Length; i++)
         {
             float g = gradients[i];
             a[i] += g * g;
@@ -102,7 +114,37 @@ public sealed class RmsProp : Optimizer
         Span<float> mean = Centered ? _mean.AsSpan(offset, n) : default;
         Span<float> mom = Momentum > 0 ? _momentum.AsSpan(offset, n) : default;
         float rho = (float)Rho, oneMinusRho = 1f - rho, eps = (float)Epsilon, mu = (float)Momentum;
-        for (int i = 0; i < n; i++)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> vrho = Vector256.Create(rho), v1 = Vector256.Create(oneMinusRho), veps = Vector256.Create(eps);
+            Vector256<float> vmu = Vector256.Create(mu), vlr = Vector256.Create(learningRate);
+            for (; i + 8 <= n; i += 8)
+            {
+                Vector256<float> g = Vector256.Create(gradients.Slice(i, 8));
+                Vector256<float> sv = vrho * Vector256.Create(s.Slice(i, 8)) + v1 * g * g;
+                sv.CopyTo(s.Slice(i, 8));
+                Vector256<float> variance = sv;
+                if (Centered)
+                {
+                    Vector256<float> mv = vrho * Vector256.Create(mean.Slice(i, 8)) + v1 * g;
+                    mv.CopyTo(mean.Slice(i, 8));
+                    variance -= mv * mv;
+                }
+                Vector256<float> p = Vector256.Create(parameters.Slice(i, 8));
+                if (Momentum > 0)
+                {
+                    Vector256<float> m = vmu * Vector256.Create(mom.Slice(i, 8)) + vlr * g / Vector256.Sqrt(variance + veps);
+                    m.CopyTo(mom.Slice(i, 8));
+                    (p - m).CopyTo(parameters.Slice(i, 8));
+                }
+                else
+                {
+                    (p - vlr * g / (Vector256.Sqrt(variance) + veps)).CopyTo(parameters.Slice(i, 8));
+                }
+            }
+        }
+        for (; i < n; i++)
         {
             float g = gradients[i];
             s[i] = rho * s[i] + oneMinusRho * g * g;
@@ -264,7 +306,22 @@ public sealed class AdaMax : Optimizer
         int n = parameters.Length;
         Span<float> m = _m.AsSpan(offset, n), u = _u.AsSpan(offset, n);
         float b1 = 1f - (float)Beta1, beta2 = (float)Beta2, eps = (float)Epsilon, a = learningRate * _correction;
-        for (int i = 0; i < n; i++)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> vb1 = Vector256.Create(b1), vb2 = Vector256.Create(beta2), veps = Vector256.Create(eps), va = Vector256.Create(a);
+            for (; i + 8 <= n; i += 8)
+            {
+                Vector256<float> g = Vector256.Create(gradients.Slice(i, 8));
+                Vector256<float> mv = Vector256.Create(m.Slice(i, 8));
+                mv += vb1 * (g - mv);
+                mv.CopyTo(m.Slice(i, 8));
+                Vector256<float> uv = Vector256.Max(vb2 * Vector256.Create(u.Slice(i, 8)), Vector256.Abs(g));
+                uv.CopyTo(u.Slice(i, 8));
+                (Vector256.Create(parameters.Slice(i, 8)) - va * mv / (uv + veps)).CopyTo(parameters.Slice(i, 8));
+            }
+        }
+        for (; i < n; i++)
         {
             float g = gradients[i];
             m[i] += b1 * (g - m[i]);
@@ -351,7 +408,24 @@ public sealed class Nadam : Optimizer
         int n = parameters.Length;
         Span<float> m = _m.AsSpan(offset, n), v = _v.AsSpan(offset, n);
         float beta1 = (float)Beta1, beta2 = (float)Beta2, eps = (float)Epsilon;
-        for (int i = 0; i < n; i++)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> vb1 = Vector256.Create(beta1), vb1c = Vector256.Create(1 - beta1), vb2 = Vector256.Create(beta2), vb2c = Vector256.Create(1 - beta2);
+            Vector256<float> vg = Vector256.Create(_gScale), vm = Vector256.Create(_mScale), vv = Vector256.Create(_vScale);
+            Vector256<float> vmuT = Vector256.Create(1 - _muT), vmuNext = Vector256.Create(_muNext), vlr = Vector256.Create(learningRate), veps = Vector256.Create(eps);
+            for (; i + 8 <= n; i += 8)
+            {
+                Vector256<float> g = Vector256.Create(gradients.Slice(i, 8));
+                Vector256<float> mv = vb1 * Vector256.Create(m.Slice(i, 8)) + vb1c * g;
+                mv.CopyTo(m.Slice(i, 8));
+                Vector256<float> v2 = vb2 * Vector256.Create(v.Slice(i, 8)) + vb2c * g * g;
+                v2.CopyTo(v.Slice(i, 8));
+                Vector256<float> mBar = vmuT * (g * vg) + vmuNext * (mv * vm);
+                (Vector256.Create(parameters.Slice(i, 8)) - vlr * mBar / (Vector256.Sqrt(v2 * vv) + veps)).CopyTo(parameters.Slice(i, 8));
+            }
+        }
+        for (; i < n; i++)
         {
             float g = gradients[i];
             float gHat = g * _gScale;
