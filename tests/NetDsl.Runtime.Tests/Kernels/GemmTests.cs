@@ -104,6 +104,24 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(784, 300)]
+    [InlineData(300, 100)]
+    [InlineData(33, 70)]
+    [InlineData(5, 7)]
+    [InlineData(100, 10)]
+    public void Dense_of_one_sample_matches_reference(int k, int n)
+    {
+        float[] x = Random(k, 12), w = Random(k * n, 13), b = Random(n, 14), y = new float[n];
+        Kernels.Dense(x, w, b, y, 1, k, n, Activation.Relu);
+        for (int j = 0; j < n; j++)
+        {
+            double z = b[j];
+            for (int p = 0; p < k; p++) z += (double)x[p] * w[p * n + j];
+            Assert.Equal(Math.Max(z, 0), y[j], Tolerance(k));
+        }
+    }
+
     [Fact]
     public void Short_buffers_are_refused()
     {

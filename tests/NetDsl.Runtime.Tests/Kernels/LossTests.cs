@@ -63,3 +63,33 @@ public class LossTests
         Assert.Contains("Label 3 of sample 1", e.Message);
     }
 }
+
+public class FiniteCheckTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(100)]
+    [InlineData(784)]
+    public void AllFinite_finds_any_NaN_or_infinity(int length)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++) values[i] = i * 0.5f - 3f;
+        Assert.True(NetDsl.NetworkChecks.AllFinite(values));
+        for (int i = 0; i < length; i += Math.Max(1, length / 7))
+        {
+            foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+            {
+                float saved = values[i];
+                values[i] = bad;
+                Assert.False(NetDsl.NetworkChecks.AllFinite(values), $"{bad} at {i} of {length}");
+                values[i] = saved;
+            }
+        }
+        var big = new float[length];
+        Array.Fill(big, float.MaxValue);
+        Assert.True(NetDsl.NetworkChecks.AllFinite(big)); // MaxValue·0 is 0: only true infinities count
+    }
+}
