@@ -36,40 +36,18 @@ public sealed class NetworkConfigurationAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            INamedTypeSymbol? networkAttribute = start.Compilation.GetTypeByMetadataName(NetworkParser.NetworkAttributeName);
-            if (networkAttribute is null) return;
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, networkAttribute), SymbolKind.NamedType);
-        });
+        NetworkAnalysis.RegisterNetworkAction(context, Report);
     }
 
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol networkAttribute)
+    private static void Report(SymbolAnalysisContext context, ParseResult result)
     {
-        var type = (INamedTypeSymbol)context.Symbol;
-        bool isNetwork = false;
-        foreach (AttributeData attribute in type.GetAttributes())
-        {
-            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, networkAttribute))
-            {
-                isNetwork = true;
-                break;
-            }
-        }
-        if (!isNetwork) return;
-        ParseResult result;
+        if (result.Spec is null || result.Layers.Count != result.Spec.Layers.Count) return;
         IReadOnlyList<NetworkIssue> issues;
         try
         {
-            result = NetworkParser.Parse(type, context.CancellationToken);
-            if (result.Spec is null || result.Layers.Count != result.Spec.Layers.Count) return;
             issues = NetworkRules.Check(result.Spec, result.Origins());
         }
-        catch (System.OperationCanceledException)
-        {
-            throw;
-        }
-        catch (System.Exception)
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
         {
             return; // never throw into the compiler (AD0001)
         }

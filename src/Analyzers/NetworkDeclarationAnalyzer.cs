@@ -26,40 +26,11 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            INamedTypeSymbol? networkAttribute = start.Compilation.GetTypeByMetadataName(NetworkParser.NetworkAttributeName);
-            if (networkAttribute is null) return;
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, networkAttribute), SymbolKind.NamedType);
-        });
+        NetworkAnalysis.RegisterNetworkAction(context, Report);
     }
 
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol networkAttribute)
+    private static void Report(SymbolAnalysisContext context, ParseResult result)
     {
-        var type = (INamedTypeSymbol)context.Symbol;
-        bool isNetwork = false;
-        foreach (AttributeData attribute in type.GetAttributes())
-        {
-            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, networkAttribute))
-            {
-                isNetwork = true;
-                break;
-            }
-        }
-        if (!isNetwork) return;
-        ParseResult result;
-        try
-        {
-            result = NetworkParser.Parse(type, context.CancellationToken);
-        }
-        catch (System.OperationCanceledException)
-        {
-            throw;
-        }
-        catch (System.Exception)
-        {
-            return; // never throw into the compiler (AD0001)
-        }
         foreach (DiagnosticInfo info in result.Diagnostics)
         {
             if (!DiagnosticDescriptors.ById.TryGetValue(info.Id, out DiagnosticDescriptor? descriptor)) continue;
