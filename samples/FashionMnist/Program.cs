@@ -10,19 +10,16 @@ var options = Options.Parse(args);
 if (options is null) return 2;
 
 string? directory = FashionMnist.FindDirectory(options.DataDirectory);
-if (directory is null)
+Dataset train, test;
+try
 {
-    try
-    {
-        FashionMnist.Load(options.DataDirectory);
-    }
-    catch (Exception e) when (e is System.IO.FileNotFoundException or System.IO.DirectoryNotFoundException)
-    {
-        Console.Error.WriteLine(e.Message);
-        return 1;
-    }
+    (train, test) = FashionMnist.Load(options.DataDirectory);
 }
-var (train, test) = FashionMnist.Load(options.DataDirectory);
+catch (Exception e) when (e is System.IO.FileNotFoundException or System.IO.DirectoryNotFoundException)
+{
+    Console.Error.WriteLine(e.Message); // says where it looked and how to get the data
+    return 1;
+}
 var (fit, valid) = train.Split(validationCount: 5000, seed: options.Seed);
 Console.WriteLine($"Fashion-MNIST from {directory}: {fit.Count} training, {valid.Count} validation, {test.Count} test images.");
 

@@ -153,7 +153,7 @@ public static partial class Kernels
     /// <summary>
     /// RReLU in training: draws a slope from U(<paramref name="lower"/>, <paramref name="upper"/>) for every element,
     /// stores in <paramref name="slopes"/> the derivative of each element (1 for x ≥ 0, the drawn slope otherwise) and
-    /// writes <c>y = x·slope</c>. The backward pass is <see cref="MultiplyInPlace"/> by <paramref name="slopes"/>.
+    /// writes <c>y = x·slope</c>. The backward pass multiplies the gradient by <paramref name="slopes"/> (<see cref="MultiplyInto"/>).
     /// </summary>
     public static void RReluTraining(ReadOnlySpan<float> x, Span<float> y, Span<float> slopes, float lower, float upper, SeededRandom random)
     {
@@ -166,10 +166,6 @@ public static partial class Kernels
             y[i] = x[i] * s;
         }
     }
-
-    /// <summary><c>values ← values ⊙ factors</c>.</summary>
-    public static void MultiplyInPlace(Span<float> values, ReadOnlySpan<float> factors)
-        => TensorPrimitives.Multiply(values, factors[..values.Length], values);
 
     private static unsafe void Leaky(ReadOnlySpan<float> x, Span<float> y, float alpha)
     {

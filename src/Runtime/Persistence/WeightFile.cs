@@ -205,7 +205,7 @@ public static class WeightFile
         // The checksum covers everything before it; checking it first means no length below is trusted blindly.
         Span<byte> hash = stackalloc byte[ChecksumLength];
         SHA256.HashData(bytes.AsSpan(0, bytes.Length - ChecksumLength), hash);
-        var reader = new SpanReader(bytes, bytes.Length - ChecksumLength, fileName);
+        var reader = new SpanReader(bytes, bytes.Length - ChecksumLength);
         reader.Skip(minimum);
         string name = reader.String();
         string architecture = reader.String();
@@ -338,13 +338,12 @@ public static class WeightFile
         private readonly ReadOnlySpan<byte> _bytes;
         private readonly int _end;
 
-        public SpanReader(ReadOnlySpan<byte> bytes, int end, string fileName)
+        public SpanReader(ReadOnlySpan<byte> bytes, int end)
         {
             _bytes = bytes;
             _end = end;
             Position = 0;
             Failed = false;
-            _ = fileName;
         }
 
         public int Position { get; private set; }
