@@ -52,6 +52,21 @@ public static partial class Kernels
             GemmScalar(g, 0, g->M, 0, g->N);
             return;
         }
+        if (g->K == 1 && g->Bias == null && g->Epilogue == Epilogue.None)
+        {
+            // A rank-1 product (the weight gradient of one sample): bound by writing C, so split its rows across the
+            // cores once C is larger than a core's L2 share.
+            if ((long)g->M * g->N >= ParallelWeights && WorkerPool.IsParallel)
+            {
+                g->ChunkRows = Math.Max(1, (int)(16384 / g->N));
+                WorkerPool.Run(&OuterRowChunk, g, (g->M + g->ChunkRows - 1) / g->ChunkRows);
+            }
+            else
+            {
+                OuterRows(g, 0, g->M);
+            }
+            return;
+        }
         long flops = 2L * g->M * g->N * g->K;
         int colPanels = (g->N + NR - 1) / NR;
         // Split large products — and products whose weights fill a core's cache, even for one sample: then each core
@@ -78,6 +93,38 @@ public static partial class Kernels
         {
             g->ChunkRows = 4 * MR;
             WorkerPool.Run(&GemmRowChunk, g, (g->M + g->ChunkRows - 1) / g->ChunkRows);
+        }
+    }
+
+    private static unsafe void OuterRowChunk(void* state, int chunk)
+    {
+        var g = (GemmArgs*)state;
+        int r0 = chunk * g->ChunkRows;
+        OuterRows(g, r0, Math.Min(r0 + g->ChunkRows, g->M));
+    }
+
+    /// <summary>Rows [r0, r1) of <c>C (+)= a·bᵀ</c> for a column a (K = 1): each row is B's row scaled by one element of A.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void OuterRows(GemmArgs* g, int r0, int r1)
+    {
+        int n = g->N;
+        float* b = g->B;
+        Vector256<float> tailMask = LaneMask(n & 7);
+        for (int i = r0; i < r1; i++)
+        {
+            var x = Vector256.Create(g->TransposedA ? g->A[i] : g->A[(long)i * g->Lda]);
+            float* c = g->C + (long)i * g->Ldc;
+            int j = 0;
+            if (g->Accumulate)
+            {
+                for (; j + 8 <= n; j += 8) Avx.Store(c + j, Fma.MultiplyAdd(x, Avx.LoadVector256(b + j), Avx.LoadVector256(c + j)));
+                if (j < n) Avx.MaskStore(c + j, tailMask, Fma.MultiplyAdd(x, Avx.MaskLoad(b + j, tailMask), Avx.MaskLoad(c + j, tailMask)));
+            }
+            else
+            {
+                for (; j + 8 <= n; j += 8) Avx.Store(c + j, x * Avx.LoadVector256(b + j));
+                if (j < n) Avx.MaskStore(c + j, tailMask, x * Avx.MaskLoad(b + j, tailMask));
+            }
         }
     }
 
@@ -108,41 +155,114 @@ public static partial class Kernels
             if (j < c1) c0 = j;
             else return;
         }
+        int k = g->K;
+        int kc = k <= KC + KC / 2 ? k : KC;
+        // Pack B when the row tiles read each block of it several times: a packed block is contiguous and 64-byte
+        // aligned (one cache line per depth step instead of two) and small enough to stay in L1.
+        bool pack = !g->TransposedA && k >= 32 && r1 - r0 > MR;
+        float* packed = pack ? PackBuffer() : null;
         for (int i0 = r0; i0 < r1; i0 += MC)
         {
             int i1 = Math.Min(i0 + MC, r1);
-            for (int j = c0; j < c1; j += NR)
+            // Depth blocks outermost: a block of A's rows stays in L1 while the column panels pass; each panel's block
+            // of B is packed (contiguous, aligned, in L1) and read by every row tile; partial sums go through C and
+            // the epilogue runs with the last block.
+            for (int p0 = 0; p0 < k; p0 += kc)
             {
-                int width = Math.Min(NR, c1 - j);
-                for (int i = i0; i < i1; i += MR)
+                int p1 = k - p0 < kc + kc / 2 ? k : p0 + kc;
+                for (int j = c0; j < c1; j += NR)
                 {
-                    int rows = Math.Min(MR, i1 - i);
-                    if (g->TransposedA) Tile<ColumnMajor>(g, i, j, rows, width);
-                    else Tile<RowMajor>(g, i, j, rows, width);
+                    int width = Math.Min(NR, c1 - j);
+                    float* b = g->B + (long)p0 * g->Ldb + j;
+                    int ldb = g->Ldb;
+                    if (pack)
+                    {
+                        PackPanel(b, ldb, packed, p1 - p0, width);
+                        b = packed;
+                        ldb = NR;
+                    }
+                    for (int i = i0; i < i1;)
+                    {
+                        int rows = TileHeight(i1 - i);
+                        if (g->TransposedA) Tile<ColumnMajor>(g, i, j, rows, width, p0, p1, b, ldb);
+                        else Tile<RowMajor>(g, i, j, rows, width, p0, p1, b, ldb);
+                        i += rows;
+                    }
                 }
+                if (p1 == k) break;
             }
         }
     }
 
-    private static unsafe void Tile<TL>(GemmArgs* g, int i, int j, int rows, int width) where TL : struct, ILayout
+    /// <summary>
+    /// The height of the next row tile for <paramref name="remaining"/> rows: 6 where possible, but never a tile of 1–3
+    /// rows after a full one (too few FMA chains to hide the latency): 7 and 8 rows go as 4 + 3 and 4 + 4, 9 as 5 + 4.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int TileHeight(int remaining) => remaining switch
     {
-        if (width == NR) TileRows<TL, V2>(g, i, j, rows, width);
-        else if (width > 8) TileRows<TL, V2M>(g, i, j, rows, width);
-        else if (width == 8) TileRows<TL, V1>(g, i, j, rows, width);
-        else TileRows<TL, V1M>(g, i, j, rows, width);
+        7 or 8 => 4,
+        9 => 5,
+        >= MR => MR,
+        _ => remaining,
+    };
+
+    /// <summary>Copies <paramref name="depth"/> rows of a column panel (<paramref name="width"/> ≤ 16 columns) into <paramref name="dst"/>, 16 floats per row, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void PackPanel(float* src, int ld, float* dst, int depth, int width)
+    {
+        if (width == NR)
+        {
+            for (int p = 0; p < depth; p++, src += ld, dst += NR)
+            {
+                Avx.StoreAligned(dst, Avx.LoadVector256(src));
+                Avx.StoreAligned(dst + 8, Avx.LoadVector256(src + 8));
+            }
+            return;
+        }
+        Vector256<float> m0 = LaneMask(width), m1 = LaneMask(width - 8);
+        for (int p = 0; p < depth; p++, src += ld, dst += NR)
+        {
+            Avx.StoreAligned(dst, Avx.MaskLoad(src, m0));
+            Avx.StoreAligned(dst + 8, Avx.MaskLoad(src + 8, m1));
+        }
     }
 
-    private static unsafe void TileRows<TL, TC>(GemmArgs* g, int i, int j, int rows, int width)
+    [ThreadStatic] private static IntPtr t_pack;
+
+    /// <summary>The calling thread's packing buffer (allocated once per thread, 64-byte aligned, never freed: threads that multiply are few and long-lived).</summary>
+    private static unsafe float* PackBuffer()
+    {
+        if (t_pack == IntPtr.Zero) t_pack = (IntPtr)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)((KC + KC / 2) * NR * sizeof(float)), 64);
+        return (float*)t_pack;
+    }
+
+    /// <summary>
+    /// Depth of a block of B. Measured on Zen 4 at W1's shapes, smaller blocks (64–256, an L1-sized packed block) were
+    /// slower than one block over the whole depth: the partial sums' round trips through C cost more than L1 residency
+    /// saves. So only very deep products are blocked (a packed block of up to 767 × 16 floats, 48 KiB).
+    /// </summary>
+    private const int KC = 512;
+
+    private static unsafe void Tile<TL>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb) where TL : struct, ILayout
+    {
+        if (width == NR) TileRows<TL, V2>(g, i, j, rows, width, p0, p1, b, ldb);
+        else if (width > 8) TileRows<TL, V2M>(g, i, j, rows, width, p0, p1, b, ldb);
+        else if (width == 8) TileRows<TL, V1>(g, i, j, rows, width, p0, p1, b, ldb);
+        else TileRows<TL, V1M>(g, i, j, rows, width, p0, p1, b, ldb);
+    }
+
+    private static unsafe void TileRows<TL, TC>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb)
         where TL : struct, ILayout where TC : struct, ICols
     {
         switch (rows)
         {
-            case 6: Micro<TL, TC, R6>(g, i, j, width); break;
-            case 5: Micro<TL, TC, R5>(g, i, j, width); break;
-            case 4: Micro<TL, TC, R4>(g, i, j, width); break;
-            case 3: Micro<TL, TC, R3>(g, i, j, width); break;
-            case 2: Micro<TL, TC, R2>(g, i, j, width); break;
-            default: Micro<TL, TC, R1>(g, i, j, width); break;
+            case 6: Micro<TL, TC, R6>(g, i, j, width, p0, p1, b, ldb); break;
+            case 5: Micro<TL, TC, R5>(g, i, j, width, p0, p1, b, ldb); break;
+            case 4: Micro<TL, TC, R4>(g, i, j, width, p0, p1, b, ldb); break;
+            case 3: Micro<TL, TC, R3>(g, i, j, width, p0, p1, b, ldb); break;
+            case 2: Micro<TL, TC, R2>(g, i, j, width, p0, p1, b, ldb); break;
+            default: Micro<TL, TC, R1>(g, i, j, width, p0, p1, b, ldb); break;
         }
     }
 
@@ -158,21 +278,20 @@ public static partial class Kernels
     /// accumulators in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Micro<TL, TC, TR>(GemmArgs* g, int i, int j, int width)
+    private static unsafe void Micro<TL, TC, TR>(GemmArgs* g, int i, int j, int width, int p0, int p1, float* b, int ldb)
         where TL : struct, ILayout where TC : struct, ICols where TR : struct, IRows
     {
         int rows = TR.Value;
         bool two = TC.Vectors == 2;
         bool masked = TC.Masked;
         Vector256<float> mask = masked ? LaneMask(width - (two ? 8 : 0)) : default;
-        int k = g->K, lda = g->Lda, ldb = g->Ldb;
-        float* b = g->B + j;
+        int lda = g->Lda;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         if (TL.Transposed)
         {
-            float* ap = g->A + i;
-            for (int p = 0; p < k; p++, ap += lda, b += ldb)
+            float* ap = g->A + (long)p0 * lda + i;
+            for (int p = p0; p < p1; p++, ap += lda, b += ldb)
             {
                 Vector256<float> b0 = masked && !two ? Avx.MaskLoad(b, mask) : Avx.LoadVector256(b);
                 Vector256<float> b1 = two ? (masked ? Avx.MaskLoad(b + 8, mask) : Avx.LoadVector256(b + 8)) : default;
@@ -189,7 +308,7 @@ public static partial class Kernels
         {
             float* a0 = g->A + (long)i * lda;
             float* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-            for (int p = 0; p < k; p++, b += ldb)
+            for (int p = p0; p < p1; p++, b += ldb)
             {
                 Vector256<float> b0 = masked && !two ? Avx.MaskLoad(b, mask) : Avx.LoadVector256(b);
                 Vector256<float> b1 = two ? (masked ? Avx.MaskLoad(b + 8, mask) : Avx.LoadVector256(b + 8)) : default;
@@ -204,35 +323,42 @@ public static partial class Kernels
         }
         float* c = g->C + (long)i * g->Ldc + j;
         int ldc = g->Ldc;
-        Finish<TC>(g, c, c00, c01, j, mask);
-        if (rows > 1) Finish<TC>(g, c + ldc, c10, c11, j, mask);
-        if (rows > 2) Finish<TC>(g, c + 2 * ldc, c20, c21, j, mask);
-        if (rows > 3) Finish<TC>(g, c + 3 * ldc, c30, c31, j, mask);
-        if (rows > 4) Finish<TC>(g, c + 4 * ldc, c40, c41, j, mask);
-        if (rows > 5) Finish<TC>(g, c + 5 * ldc, c50, c51, j, mask);
+        bool load = p0 > 0 || g->Accumulate, last = p1 == g->K;
+        Finish<TC>(g, c, c00, c01, j, mask, load, last);
+        if (rows > 1) Finish<TC>(g, c + ldc, c10, c11, j, mask, load, last);
+        if (rows > 2) Finish<TC>(g, c + 2 * ldc, c20, c21, j, mask, load, last);
+        if (rows > 3) Finish<TC>(g, c + 3 * ldc, c30, c31, j, mask, load, last);
+        if (rows > 4) Finish<TC>(g, c + 4 * ldc, c40, c41, j, mask, load, last);
+        if (rows > 5) Finish<TC>(g, c + 5 * ldc, c50, c51, j, mask, load, last);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Finish<TC>(GemmArgs* g, float* c, Vector256<float> v0, Vector256<float> v1, int j, Vector256<float> mask)
+    private static unsafe void Finish<TC>(GemmArgs* g, float* c, Vector256<float> v0, Vector256<float> v1, int j, Vector256<float> mask, bool load, bool last)
         where TC : struct, ICols
     {
         bool two = TC.Vectors == 2;
         bool masked = TC.Masked;
         if (two)
         {
-            FinishVector(g, c, v0, j, default, false);
-            FinishVector(g, c + 8, v1, j + 8, mask, masked);
+            FinishVector(g, c, v0, j, default, false, load, last);
+            FinishVector(g, c + 8, v1, j + 8, mask, masked, load, last);
         }
         else
         {
-            FinishVector(g, c, v0, j, mask, masked);
+            FinishVector(g, c, v0, j, mask, masked, load, last);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void FinishVector(GemmArgs* g, float* c, Vector256<float> v, int j, Vector256<float> mask, bool masked)
+    private static unsafe void FinishVector(GemmArgs* g, float* c, Vector256<float> v, int j, Vector256<float> mask, bool masked, bool load = false, bool last = true)
     {
-        if (g->Accumulate) v += masked ? Avx.MaskLoad(c, mask) : Avx.LoadVector256(c);
+        if (load) v += masked ? Avx.MaskLoad(c, mask) : Avx.LoadVector256(c);
+        if (!last)
+        {
+            if (masked) Avx.MaskStore(c, mask, v);
+            else Avx.Store(c, v);
+            return;
+        }
         if (g->Bias != null) v += masked ? Avx.MaskLoad(g->Bias + j, mask) : Avx.LoadVector256(g->Bias + j);
         switch (g->Epilogue)
         {
@@ -282,10 +408,10 @@ public static partial class Kernels
             e3 = Fma.MultiplyAdd(x, Avx.LoadVector256(b + 24), e3);
         }
         float* c = g->C + j;
-        FinishVector(g, c, e0 + o0, j, default, false);
-        FinishVector(g, c + 8, e1 + o1, j + 8, default, false);
-        FinishVector(g, c + 16, e2 + o2, j + 16, default, false);
-        FinishVector(g, c + 24, e3 + o3, j + 24, default, false);
+        FinishVector(g, c, e0 + o0, j, default, false, g->Accumulate);
+        FinishVector(g, c + 8, e1 + o1, j + 8, default, false, g->Accumulate);
+        FinishVector(g, c + 16, e2 + o2, j + 16, default, false, g->Accumulate);
+        FinishVector(g, c + 24, e3 + o3, j + 24, default, false, g->Accumulate);
     }
 
     private static unsafe void GemmScalar(GemmArgs* g, int r0, int r1, int c0, int c1)

@@ -18,6 +18,9 @@ public class GemmTests
     public static TheoryData<int, int, int> Shapes => new()
     {
         { 1, 1, 1 }, { 3, 5, 7 }, { 4, 16, 16 }, { 5, 17, 33 }, { 32, 784, 300 }, { 32, 300, 100 }, { 7, 100, 10 }, { 9, 3, 25 }, { 1, 784, 300 },
+        // row tiles of 4 + 3, 4 + 4, 5 + 4 after full tiles of 6; rank-1 products (one sample's weight gradient),
+        // large enough to be split across the cores; a depth cut into packed blocks with a remainder
+        { 13, 40, 20 }, { 14, 40, 20 }, { 15, 40, 20 }, { 784, 1, 300 }, { 300, 1, 100 }, { 11, 1700, 37 },
     };
 
     [Theory]
@@ -101,6 +104,45 @@ public class GemmTests
             }
             double[] expected = ActivationTests.Reference(activation, z, 0.2);
             for (int j = 0; j < n; j++) Assert.Equal(expected[j], y[i * n + j], 3);
+        }
+    }
+
+    [Theory]
+    [InlineData(784, 1, 300)]
+    [InlineData(5, 1, 13)]
+    [InlineData(40, 3, 70)]
+    public void MatMulTN_accumulates(int m, int k, int n)
+    {
+        float[] a = Random(k * m, 15), b = Random(k * n, 16), c = Random(m * n, 17);
+        float[] start = (float[])c.Clone();
+        Kernels.MatMulTN(a, b, c, m, k, n, accumulate: true);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double s = start[i * n + j];
+                for (int p = 0; p < k; p++) s += (double)a[p * m + i] * b[p * n + j];
+                Assert.Equal(s, c[i * n + j], Tolerance(k));
+            }
+        }
+    }
+
+    [Fact]
+    public void Deep_products_apply_bias_and_activation_once_after_the_last_block()
+    {
+        // 1,700 inputs are cut into depth blocks whose partial sums go through the output: the bias and the ReLU must
+        // be applied to the full sum only.
+        const int m = 10, k = 1700, n = 40;
+        float[] x = Random(m * k, 18), w = Random(k * n, 19), b = Random(n, 20), y = new float[m * n];
+        Kernels.Dense(x, w, b, y, m, k, n, Activation.Relu);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double z = b[j];
+                for (int p = 0; p < k; p++) z += (double)x[i * k + p] * w[p * n + j];
+                Assert.Equal(Math.Max(z, 0), y[i * n + j], Tolerance(k));
+            }
         }
     }
 
