@@ -5,7 +5,7 @@ using NetDsl;
 using NetDsl.Samples.FashionMnist;
 
 // dotnet run -c Release --project samples/FashionMnist -- [--model bn|mlp] [--epochs 5] [--batch-size 32]
-//     [--learning-rate 0.01] [--data DIR] [--seed 42]
+//     [--learning-rate 0.01] [--data DIR] [--seed 42] [--save WEIGHTS]
 var options = Options.Parse(args);
 if (options is null) return 2;
 
@@ -37,9 +37,14 @@ Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Test loss {result.Loss:F4}, test accuracy {result.Accuracy:P2} after {history.Epoch.Count} epochs " +
     $"({seconds / history.Epoch.Count:F2} s/epoch, {fit.Count * history.Epoch.Count / seconds:N0} samples/s including validation)."));
+if (options.SavePath is not null)
+{
+    model.SaveWeights(options.SavePath);
+    Console.WriteLine($"Weights saved to {System.IO.Path.GetFullPath(options.SavePath)} (samples/AotInference serves them).");
+}
 return 0;
 
-internal sealed record Options(string Model, int Epochs, int BatchSize, double LearningRate, string? DataDirectory, int Seed)
+internal sealed record Options(string Model, int Epochs, int BatchSize, double LearningRate, string? DataDirectory, int Seed, string? SavePath = null)
 {
     public static Options? Parse(string[] args)
     {
@@ -57,6 +62,7 @@ internal sealed record Options(string Model, int Epochs, int BatchSize, double L
                     case "--learning-rate": o = o with { LearningRate = double.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                     case "--data": o = o with { DataDirectory = Next() }; break;
                     case "--seed": o = o with { Seed = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
+                    case "--save": o = o with { SavePath = Next() }; break;
                     case "-h" or "--help": Usage(); return null;
                     default: throw new ArgumentException($"Unknown option {args[i]}.");
                 }
@@ -73,5 +79,5 @@ internal sealed record Options(string Model, int Epochs, int BatchSize, double L
     }
 
     private static void Usage() => Console.Error.WriteLine(
-        "usage: FashionMnist [--model bn|mlp] [--epochs 5] [--batch-size 32] [--learning-rate 0.01] [--data DIR] [--seed 42]");
+        "usage: FashionMnist [--model bn|mlp] [--epochs 5] [--batch-size 32] [--learning-rate 0.01] [--data DIR] [--seed 42] [--save WEIGHTS]");
 }
