@@ -135,6 +135,8 @@ internal static class NetworkEmitter
         w.Line(GeneratedCode).Line($"public {ROS} Output => new {ROS}(_activations, _lastBatch * OutputOffset, _lastBatch * OutputSize);");
         w.Line(GeneratedCode).Line($"int {Rt}.INetwork.InputSize => InputSize;");
         w.Line(GeneratedCode).Line($"int {Rt}.INetwork.OutputSize => OutputSize;");
+        w.Line(GeneratedCode).Line($"private static readonly global::System.Collections.Generic.IReadOnlyList<int> InputShapeValue = global::System.Array.AsReadOnly(new[] {{ {string.Join(", ", spec.InputShape)} }});");
+        w.Line(GeneratedCode).Line($"global::System.Collections.Generic.IReadOnlyList<int> {Rt}.INetwork.InputShape => InputShapeValue;");
         w.Line(GeneratedCode).Line($"int {Rt}.INetwork.ParameterCount => ParameterCount;");
         w.Line(GeneratedCode).Line($"int {Rt}.INetwork.TrainableParameterCount => _storage.TrainableParameterCount;");
         w.Line(GeneratedCode).Line($"int {Rt}.INetwork.NonTrainableParameterCount => ParameterCount - _storage.TrainableParameterCount;");
@@ -170,10 +172,24 @@ internal static class NetworkEmitter
             switch (l.Kind)
             {
                 case LayerKind.Dense:
-                    w.Line($"{l.PropertyName} = new {Rt}.DenseLayer(storage, \"{l.Name}\", {l.InputWidth}, {l.Units}, {Rt}.Activation.{l.Activation}, {l.KernelOffset}, {l.BiasOffset}, {trainable}{inbound});");
+                {
+                    string alpha = l.Alpha != 0 ? $", alpha: {F(l.Alpha)}" : "";
+                    w.Line($"{l.PropertyName} = new {Rt}.DenseLayer(storage, \"{l.Name}\", {l.InputWidth}, {l.Units}, {Rt}.Activation.{l.Activation}, {l.KernelOffset}, {l.BiasOffset}, {trainable}{inbound}{alpha});");
                     break;
+                }
                 case LayerKind.BatchNorm:
                     w.Line($"{l.PropertyName} = new {Rt}.BatchNormLayer(storage, \"{l.Name}\", {l.InputWidth}, {l.GammaOffset}, {l.BetaOffset}, {l.StateOffset}, {F(l.Momentum)}, {F(l.Epsilon)}, {trainable}{inbound});");
+                    break;
+                case LayerKind.Activation:
+                {
+                    string parameters = l.Alpha != 0 ? $", alpha: {F(l.Alpha)}" : "";
+                    if (l.Activation == Activation.RRelu) parameters += $", lower: {F(l.Lower)}, upper: {F(l.Upper)}";
+                    w.Line($"{l.PropertyName} = new {Rt}.ActivationLayer(storage, \"{l.Name}\", \"{l.TypeName}\", new[] {{ {shape} }}, {Rt}.Activation.{l.Activation}{parameters}{inbound});");
+                    break;
+                }
+                case LayerKind.Dropout:
+                case LayerKind.AlphaDropout:
+                    w.Line($"{l.PropertyName} = new {Rt}.DropoutLayer(storage, \"{l.Name}\", \"{l.TypeName}\", new[] {{ {shape} }}, {F(l.Rate)}{inbound});");
                     break;
                 default:
                     w.Line($"{l.PropertyName} = new {Rt}.Layer(storage, \"{l.Name}\", \"{l.TypeName}\", new[] {{ {shape} }}{inbound});");
@@ -187,6 +203,8 @@ internal static class NetworkEmitter
             {
                 LayerKind.Dense => $"{Rt}.DenseLayer",
                 LayerKind.BatchNorm => $"{Rt}.BatchNormLayer",
+                LayerKind.Activation => $"{Rt}.ActivationLayer",
+                LayerKind.Dropout or LayerKind.AlphaDropout => $"{Rt}.DropoutLayer",
                 _ => $"{Rt}.Layer",
             };
             w.Line($"/// <summary><c>{l.Name}</c> ({l.TypeName}), output ({string.Join(", ", l.OutputShape)}).</summary>");

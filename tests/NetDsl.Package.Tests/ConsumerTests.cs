@@ -10,7 +10,7 @@ namespace NetDsl.Package.Tests;
 /// A new user's first hour, from the package alone: <c>dotnet new console</c> outside the repository,
 /// <c>dotnet add package NetDsl</c> from the freshly packed folder feed, a network declared in the project, built with the
 /// strictest settings (warnings as errors, nullable, <c>AnalysisLevel latest-all</c>, documentation file), trained,
-/// saved, reloaded and used for prediction; then a declaration mistake that the package's analyzers must report.
+/// saved, reloaded, used for prediction and exported to ONNX (<c>NetDsl.Onnx</c>); then a declaration mistake that the package's analyzers must report.
 /// </summary>
 [Collection(PackagesCollection.Name)]
 public class ConsumerTests
@@ -41,9 +41,11 @@ public class ConsumerTests
             </configuration>
             """);
         await Step(Dotnet.SucceedAsync(project, "add", "package", "NetDsl", "--version", _packages.Version));
+        await Step(Dotnet.SucceedAsync(project, "add", "package", "NetDsl.Onnx", "--version", _packages.Version));
         string csproj = Path.Combine(project, "Consumer.csproj");
         string projectXml = File.ReadAllText(csproj);
         Assert.Contains($"<PackageReference Include=\"NetDsl\" Version=\"{_packages.Version}\" />", projectXml, StringComparison.Ordinal);
+        Assert.Contains($"<PackageReference Include=\"NetDsl.Onnx\" Version=\"{_packages.Version}\" />", projectXml, StringComparison.Ordinal);
         // The strictest settings a user might have: every analyzer of the SDK, warnings as errors, public members documented.
         File.WriteAllText(csproj, projectXml.Replace("</PropertyGroup>", """
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
@@ -68,6 +70,7 @@ public class ConsumerTests
         Assert.Contains("995 parameters", run, StringComparison.Ordinal);
         Assert.Contains("accuracy 1.0000", run, StringComparison.Ordinal);
         Assert.Contains("restored predictions equal: True", run, StringComparison.Ordinal);
+        Assert.Matches(@"ONNX model: \d+ bytes", run);
 
         // A mistake: the package's analyzer reports it, and with warnings as errors the build fails on it.
         File.Copy(Path.Combine(sources, "Mistake.cs"), Path.Combine(project, "Mistake.cs"));

@@ -85,6 +85,23 @@ public class PackageTests
         Assert.Equal(_packages.Version, (string?)netDsl.Attribute("version"));
     }
 
+    [DotnetFact]
+    public void NetDsl_Onnx_is_its_own_package_and_brings_NetDsl_with_its_generator_and_a_managed_protobuf()
+    {
+        using ZipArchive zip = ZipFile.OpenRead(_packages.PackagePath("NetDsl.Onnx"));
+        string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
+        Assert.Contains("lib/net10.0/NetDsl.Onnx.dll", entries);
+        Assert.Contains("lib/net10.0/NetDsl.Onnx.xml", entries);
+        Assert.DoesNotContain(entries, e => e.StartsWith("runtimes/", StringComparison.Ordinal) || e.StartsWith("analyzers/", StringComparison.Ordinal));
+        XElement metadata = Nuspec(zip);
+        XElement[] dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").ToArray();
+        Assert.Equal(new[] { "Google.Protobuf", "NetDsl" }, dependencies.Select(d => (string)d.Attribute("id")!).Order().ToArray());
+        XElement netDsl = dependencies.Single(d => (string?)d.Attribute("id") == "NetDsl");
+        Assert.Equal(_packages.Version, (string?)netDsl.Attribute("version"));
+        // The generator must flow to the consumer through this dependency (no "Analyzers" in its exclude list).
+        Assert.DoesNotContain("Analyzers", (string?)netDsl.Attribute("exclude") ?? "", StringComparison.Ordinal);
+    }
+
     private static XElement Nuspec(ZipArchive zip)
     {
         using Stream stream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();

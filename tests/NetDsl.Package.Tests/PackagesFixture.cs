@@ -14,7 +14,7 @@ namespace NetDsl.Package.Tests;
 /// </summary>
 public sealed class PackagesFixture : IAsyncLifetime
 {
-    public static readonly string[] PackageIds = { "NetDsl", "NetDsl.Plots" };
+    public static readonly string[] PackageIds = { "NetDsl", "NetDsl.Plots", "NetDsl.Onnx" };
 
     public string Version { get; } = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "." + Environment.ProcessId;
 
@@ -30,7 +30,7 @@ public sealed class PackagesFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(Feed);
         if (!Dotnet.OnPath()) return;
-        foreach (string project in new[] { "src/Runtime/NetDsl.csproj", "src/Plots/NetDsl.Plots.csproj" })
+        foreach (string project in new[] { "src/Runtime/NetDsl.csproj", "src/Plots/NetDsl.Plots.csproj", "src/Onnx/NetDsl.Onnx.csproj" })
         {
             // A private artifacts folder: the repository's own bin/obj (used by the other test projects) stay untouched.
             PackOutput += await Dotnet.SucceedAsync(Dotnet.RepositoryRoot, "pack", Path.Combine(Dotnet.RepositoryRoot, project), "-c", "Release",

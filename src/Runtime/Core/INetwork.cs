@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace NetDsl;
 
@@ -29,6 +30,12 @@ public interface INetwork
 
     /// <summary>Floats per output sample.</summary>
     int OutputSize { get; }
+
+    /// <summary>
+    /// The per-sample input shape declared on <c>[Network(...)]</c> (<c>(28, 28)</c> for an image); its product is
+    /// <see cref="InputSize"/>. Inputs are always passed flat, row-major.
+    /// </summary>
+    IReadOnlyList<int> InputShape => new[] { InputSize };
 
     /// <summary>Total parameters (Keras's "Total params"): weights plus non-trainable statistics.</summary>
     int ParameterCount { get; }

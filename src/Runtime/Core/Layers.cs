@@ -93,14 +93,18 @@ public sealed class DenseLayer : Layer
     private readonly int _kernelOffset;
     private readonly int _biasOffset;
 
-    /// <summary>Creates the view (called by generated code); <paramref name="biasOffset"/> is −1 without a bias.</summary>
+    /// <summary>
+    /// Creates the view (called by generated code); <paramref name="biasOffset"/> is −1 without a bias;
+    /// <paramref name="alpha"/> is the activation's parameter (see <see cref="Alpha"/>).
+    /// </summary>
     public DenseLayer(NetworkStorage storage, string name, int inputs, int units, Activation activation, int kernelOffset, int biasOffset, bool trainable = true,
-        string[]? inbound = null)
+        string[]? inbound = null, float alpha = 0f)
         : base(storage, name, "Dense", new[] { units }, trainable, inbound)
     {
         Inputs = inputs;
         Units = units;
         Activation = activation;
+        Alpha = alpha;
         _kernelOffset = kernelOffset;
         _biasOffset = biasOffset;
         AddVariable(kernelOffset, inputs * units, VariableKind.Kernel);
@@ -115,6 +119,13 @@ public sealed class DenseLayer : Layer
 
     /// <summary>The layer's activation.</summary>
     public Activation Activation { get; }
+
+    /// <summary>
+    /// The activation's parameter as the forward pass uses it: the slope of <see cref="Activation.LeakyRelu"/>, the α of
+    /// <see cref="Activation.Elu"/>, the inference slope of <see cref="Activation.RRelu"/> (the mean of its bounds,
+    /// (1/8 + 1/3)/2); 0 for the other activations.
+    /// </summary>
+    public float Alpha { get; }
 
     /// <summary>Whether the layer has a bias.</summary>
     public bool UseBias => _biasOffset >= 0;
@@ -172,6 +183,12 @@ public sealed class BatchNormLayer : Layer
     /// <summary>Variance epsilon.</summary>
     public float Epsilon { get; }
 
+    /// <summary>Whether the layer has the offset β (Keras's <c>center</c>).</summary>
+    public bool Center => _betaOffset >= 0;
+
+    /// <summary>Whether the layer has the scale γ (Keras's <c>scale</c>).</summary>
+    public bool Scale => _gammaOffset >= 0;
+
     /// <summary>Scale γ (empty when <c>Scale = false</c>).</summary>
     public Span<float> Gamma => _gammaOffset >= 0 ? Storage.Parameters.AsSpan(_gammaOffset, Features) : Span<float>.Empty;
 
@@ -202,6 +219,72 @@ public sealed class BatchNormLayer : Layer
         other.MovingMean.CopyTo(MovingMean);
         other.MovingVariance.CopyTo(MovingVariance);
     }
+}
+
+/// <summary>
+/// A stand-alone activation layer's view (<c>[Relu]</c>, <c>[LeakyRelu]</c>, <c>[RRelu]</c>, <c>[Elu]</c>, <c>[Selu]</c>,
+/// <c>[Sigmoid]</c>, <c>[Tanh]</c>, <c>[Softmax]</c>): which activation, and its parameters. It has no weights.
+/// </summary>
+public sealed class ActivationLayer : Layer
+{
+    /// <summary>Creates the view (called by generated code).</summary>
+    /// <param name="storage">The network's storage.</param>
+    /// <param name="name">The layer's name.</param>
+    /// <param name="typeName">Keras's class name (<c>ReLU</c>, <c>LeakyReLU</c>, <c>RReLU</c>, <c>ELU</c>, <c>Activation</c>, <c>Softmax</c>).</param>
+    /// <param name="outputShape">The per-sample output shape (the input's).</param>
+    /// <param name="activation">The activation.</param>
+    /// <param name="alpha">The parameter the forward pass uses (see <see cref="Alpha"/>).</param>
+    /// <param name="lower">RReLU's smallest slope (0 for the other activations).</param>
+    /// <param name="upper">RReLU's largest slope (0 for the other activations).</param>
+    /// <param name="inbound">The layers it reads, in networks that are not a plain stack.</param>
+    public ActivationLayer(NetworkStorage storage, string name, string typeName, int[] outputShape, Activation activation, float alpha = 0f,
+        float lower = 0f, float upper = 0f, string[]? inbound = null)
+        : base(storage, name, typeName, outputShape, true, inbound)
+    {
+        Activation = activation;
+        Alpha = alpha;
+        Lower = lower;
+        Upper = upper;
+    }
+
+    /// <summary>The activation.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>
+    /// The activation's parameter as the inference pass uses it: the slope of <see cref="Activation.LeakyRelu"/>, the α
+    /// of <see cref="Activation.Elu"/>, the inference slope of <see cref="Activation.RRelu"/> ((lower + upper)/2, as
+    /// PyTorch's and TensorFlow Addons' RReLU in evaluation); 0 for the other activations.
+    /// </summary>
+    public float Alpha { get; }
+
+    /// <summary>RReLU's smallest slope, drawn from in training (0 for the other activations).</summary>
+    public float Lower { get; }
+
+    /// <summary>RReLU's largest slope, drawn from in training (0 for the other activations).</summary>
+    public float Upper { get; }
+}
+
+/// <summary>
+/// A <c>[Dropout]</c> or <c>[AlphaDropout]</c> layer's view (<see cref="Layer.TypeName"/> tells which): its rate. Both
+/// are the identity at inference.
+/// </summary>
+public sealed class DropoutLayer : Layer
+{
+    /// <summary>Creates the view (called by generated code).</summary>
+    /// <param name="storage">The network's storage.</param>
+    /// <param name="name">The layer's name.</param>
+    /// <param name="typeName"><c>Dropout</c> or <c>AlphaDropout</c>.</param>
+    /// <param name="outputShape">The per-sample output shape (the input's).</param>
+    /// <param name="rate">The fraction of inputs dropped in training.</param>
+    /// <param name="inbound">The layers it reads, in networks that are not a plain stack.</param>
+    public DropoutLayer(NetworkStorage storage, string name, string typeName, int[] outputShape, float rate, string[]? inbound = null)
+        : base(storage, name, typeName, outputShape, true, inbound)
+    {
+        Rate = rate;
+    }
+
+    /// <summary>The fraction of inputs dropped in training.</summary>
+    public float Rate { get; }
 }
 
 /// <summary>The layers of a network, in order; generated networks derive a class with one typed property per layer.</summary>

@@ -99,6 +99,10 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         int global::NetDsl.INetwork.OutputSize => OutputSize;
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private static readonly global::System.Collections.Generic.IReadOnlyList<int> InputShapeValue = global::System.Array.AsReadOnly(new[] { 8 });
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        global::System.Collections.Generic.IReadOnlyList<int> global::NetDsl.INetwork.InputShape => InputShapeValue;
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         int global::NetDsl.INetwork.ParameterCount => ParameterCount;
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         int global::NetDsl.INetwork.TrainableParameterCount => _storage.TrainableParameterCount;
@@ -129,43 +133,43 @@ namespace Demo
         {
             internal LayerViews(global::NetDsl.NetworkStorage storage) : base(storage)
             {
-                Hidden1 = new global::NetDsl.DenseLayer(storage, "hidden1", 8, 16, global::NetDsl.Activation.Elu, 0, 128, true, inbound: new[] { "input_1" });
-                Dropout = new global::NetDsl.Layer(storage, "dropout", "Dropout", new[] { 16 }, inbound: new[] { "hidden1" });
-                Dense = new global::NetDsl.DenseLayer(storage, "dense", 16, 16, global::NetDsl.Activation.RRelu, 144, 400, true, inbound: new[] { "dropout" });
+                Hidden1 = new global::NetDsl.DenseLayer(storage, "hidden1", 8, 16, global::NetDsl.Activation.Elu, 0, 128, true, inbound: new[] { "input_1" }, alpha: 1f);
+                Dropout = new global::NetDsl.DropoutLayer(storage, "dropout", "Dropout", new[] { 16 }, 0.2f, inbound: new[] { "hidden1" });
+                Dense = new global::NetDsl.DenseLayer(storage, "dense", 16, 16, global::NetDsl.Activation.RRelu, 144, 400, true, inbound: new[] { "dropout" }, alpha: 0.22916667f);
                 Add = new global::NetDsl.Layer(storage, "add", "Add", new[] { 16 }, inbound: new[] { "dense", "hidden1" });
-                LeakyReLu = new global::NetDsl.Layer(storage, "leaky_re_lu", "LeakyReLU", new[] { 16 }, inbound: new[] { "add" });
+                LeakyReLu = new global::NetDsl.ActivationLayer(storage, "leaky_re_lu", "LeakyReLU", new[] { 16 }, global::NetDsl.Activation.LeakyRelu, alpha: 0.01f, inbound: new[] { "add" });
                 Concatenate = new global::NetDsl.Layer(storage, "concatenate", "Concatenate", new[] { 24 }, inbound: new[] { "input_1", "leaky_re_lu" });
                 Dense1 = new global::NetDsl.DenseLayer(storage, "dense_1", 24, 12, global::NetDsl.Activation.Tanh, 416, 704, true, inbound: new[] { "concatenate" });
-                Activation = new global::NetDsl.Layer(storage, "activation", "Activation", new[] { 12 }, inbound: new[] { "dense_1" });
-                Activation1 = new global::NetDsl.Layer(storage, "activation_1", "Activation", new[] { 12 }, inbound: new[] { "activation" });
-                Elu = new global::NetDsl.Layer(storage, "elu", "ELU", new[] { 12 }, inbound: new[] { "activation_1" });
-                Dense2 = new global::NetDsl.DenseLayer(storage, "dense_2", 12, 4, global::NetDsl.Activation.Elu, 716, 764, true, inbound: new[] { "elu" });
-                Softmax = new global::NetDsl.Layer(storage, "softmax", "Softmax", new[] { 4 }, inbound: new[] { "dense_2" });
+                Activation = new global::NetDsl.ActivationLayer(storage, "activation", "Activation", new[] { 12 }, global::NetDsl.Activation.Tanh, inbound: new[] { "dense_1" });
+                Activation1 = new global::NetDsl.ActivationLayer(storage, "activation_1", "Activation", new[] { 12 }, global::NetDsl.Activation.Sigmoid, inbound: new[] { "activation" });
+                Elu = new global::NetDsl.ActivationLayer(storage, "elu", "ELU", new[] { 12 }, global::NetDsl.Activation.Elu, alpha: 0.5f, inbound: new[] { "activation_1" });
+                Dense2 = new global::NetDsl.DenseLayer(storage, "dense_2", 12, 4, global::NetDsl.Activation.Elu, 716, 764, true, inbound: new[] { "elu" }, alpha: 1f);
+                Softmax = new global::NetDsl.ActivationLayer(storage, "softmax", "Softmax", new[] { 4 }, global::NetDsl.Activation.Softmax, inbound: new[] { "dense_2" });
             }
             /// <summary><c>hidden1</c> (Dense), output (16).</summary>
             public global::NetDsl.DenseLayer Hidden1 { get; }
             /// <summary><c>dropout</c> (Dropout), output (16).</summary>
-            public global::NetDsl.Layer Dropout { get; }
+            public global::NetDsl.DropoutLayer Dropout { get; }
             /// <summary><c>dense</c> (Dense), output (16).</summary>
             public global::NetDsl.DenseLayer Dense { get; }
             /// <summary><c>add</c> (Add), output (16).</summary>
             public global::NetDsl.Layer Add { get; }
             /// <summary><c>leaky_re_lu</c> (LeakyReLU), output (16).</summary>
-            public global::NetDsl.Layer LeakyReLu { get; }
+            public global::NetDsl.ActivationLayer LeakyReLu { get; }
             /// <summary><c>concatenate</c> (Concatenate), output (24).</summary>
             public global::NetDsl.Layer Concatenate { get; }
             /// <summary><c>dense_1</c> (Dense), output (12).</summary>
             public global::NetDsl.DenseLayer Dense1 { get; }
             /// <summary><c>activation</c> (Activation), output (12).</summary>
-            public global::NetDsl.Layer Activation { get; }
+            public global::NetDsl.ActivationLayer Activation { get; }
             /// <summary><c>activation_1</c> (Activation), output (12).</summary>
-            public global::NetDsl.Layer Activation1 { get; }
+            public global::NetDsl.ActivationLayer Activation1 { get; }
             /// <summary><c>elu</c> (ELU), output (12).</summary>
-            public global::NetDsl.Layer Elu { get; }
+            public global::NetDsl.ActivationLayer Elu { get; }
             /// <summary><c>dense_2</c> (Dense), output (4).</summary>
             public global::NetDsl.DenseLayer Dense2 { get; }
             /// <summary><c>softmax</c> (Softmax), output (4).</summary>
-            public global::NetDsl.Layer Softmax { get; }
+            public global::NetDsl.ActivationLayer Softmax { get; }
         }
 
         /// <summary>Runs the network on <paramref name="batchSize"/> samples (training mode: dropout active, BatchNorm on batch statistics).</summary>

@@ -100,6 +100,10 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         int global::NetDsl.INetwork.OutputSize => OutputSize;
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private static readonly global::System.Collections.Generic.IReadOnlyList<int> InputShapeValue = global::System.Array.AsReadOnly(new[] { 28, 28 });
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        global::System.Collections.Generic.IReadOnlyList<int> global::NetDsl.INetwork.InputShape => InputShapeValue;
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         int global::NetDsl.INetwork.ParameterCount => ParameterCount;
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         int global::NetDsl.INetwork.TrainableParameterCount => _storage.TrainableParameterCount;

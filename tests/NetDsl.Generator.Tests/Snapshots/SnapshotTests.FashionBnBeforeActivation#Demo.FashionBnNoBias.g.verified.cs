@@ -102,6 +102,10 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         int global::NetDsl.INetwork.OutputSize => OutputSize;
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private static readonly global::System.Collections.Generic.IReadOnlyList<int> InputShapeValue = global::System.Array.AsReadOnly(new[] { 28, 28 });
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        global::System.Collections.Generic.IReadOnlyList<int> global::NetDsl.INetwork.InputShape => InputShapeValue;
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         int global::NetDsl.INetwork.ParameterCount => ParameterCount;
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         int global::NetDsl.INetwork.TrainableParameterCount => _storage.TrainableParameterCount;
@@ -136,10 +140,10 @@ namespace Demo
                 BatchNormalization = new global::NetDsl.BatchNormLayer(storage, "batch_normalization", 784, 0, 784, 0, 0.99f, 0.001f, true);
                 Dense = new global::NetDsl.DenseLayer(storage, "dense", 784, 300, global::NetDsl.Activation.Linear, 1568, -1, true);
                 BatchNormalization1 = new global::NetDsl.BatchNormLayer(storage, "batch_normalization_1", 300, 236768, 237068, 1568, 0.99f, 0.001f, true);
-                ReLu = new global::NetDsl.Layer(storage, "re_lu", "ReLU", new[] { 300 });
+                ReLu = new global::NetDsl.ActivationLayer(storage, "re_lu", "ReLU", new[] { 300 }, global::NetDsl.Activation.Relu);
                 Dense1 = new global::NetDsl.DenseLayer(storage, "dense_1", 300, 100, global::NetDsl.Activation.Linear, 237368, -1, true);
                 BatchNormalization2 = new global::NetDsl.BatchNormLayer(storage, "batch_normalization_2", 100, 267368, 267468, 2168, 0.99f, 0.001f, true);
-                ReLu1 = new global::NetDsl.Layer(storage, "re_lu_1", "ReLU", new[] { 100 });
+                ReLu1 = new global::NetDsl.ActivationLayer(storage, "re_lu_1", "ReLU", new[] { 100 }, global::NetDsl.Activation.Relu);
                 Dense2 = new global::NetDsl.DenseLayer(storage, "dense_2", 100, 10, global::NetDsl.Activation.Softmax, 267568, 268568, true);
             }
             /// <summary><c>flatten</c> (Flatten), output (784).</summary>
@@ -151,13 +155,13 @@ namespace Demo
             /// <summary><c>batch_normalization_1</c> (BatchNormalization), output (300).</summary>
             public global::NetDsl.BatchNormLayer BatchNormalization1 { get; }
             /// <summary><c>re_lu</c> (ReLU), output (300).</summary>
-            public global::NetDsl.Layer ReLu { get; }
+            public global::NetDsl.ActivationLayer ReLu { get; }
             /// <summary><c>dense_1</c> (Dense), output (100).</summary>
             public global::NetDsl.DenseLayer Dense1 { get; }
             /// <summary><c>batch_normalization_2</c> (BatchNormalization), output (100).</summary>
             public global::NetDsl.BatchNormLayer BatchNormalization2 { get; }
             /// <summary><c>re_lu_1</c> (ReLU), output (100).</summary>
-            public global::NetDsl.Layer ReLu1 { get; }
+            public global::NetDsl.ActivationLayer ReLu1 { get; }
             /// <summary><c>dense_2</c> (Dense), output (10).</summary>
             public global::NetDsl.DenseLayer Dense2 { get; }
         }

@@ -89,6 +89,10 @@ partial class ModelB : global::NetDsl.INetwork
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     int global::NetDsl.INetwork.OutputSize => OutputSize;
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+    private static readonly global::System.Collections.Generic.IReadOnlyList<int> InputShapeValue = global::System.Array.AsReadOnly(new[] { 28, 28 });
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+    global::System.Collections.Generic.IReadOnlyList<int> global::NetDsl.INetwork.InputShape => InputShapeValue;
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     int global::NetDsl.INetwork.ParameterCount => ParameterCount;
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     int global::NetDsl.INetwork.TrainableParameterCount => _storage.TrainableParameterCount;
@@ -121,7 +125,7 @@ partial class ModelB : global::NetDsl.INetwork
         {
             Flatten = new global::NetDsl.Layer(storage, "flatten", "Flatten", new[] { 784 });
             Dense = new global::NetDsl.DenseLayer(storage, "dense", 784, 300, global::NetDsl.Activation.Selu, 0, 235200, true);
-            AlphaDropout = new global::NetDsl.Layer(storage, "alpha_dropout", "AlphaDropout", new[] { 300 });
+            AlphaDropout = new global::NetDsl.DropoutLayer(storage, "alpha_dropout", "AlphaDropout", new[] { 300 }, 0.2f);
             Dense1 = new global::NetDsl.DenseLayer(storage, "dense_1", 300, 100, global::NetDsl.Activation.Selu, 235500, 265500, true);
             Dense2 = new global::NetDsl.DenseLayer(storage, "dense_2", 100, 1, global::NetDsl.Activation.Sigmoid, 265600, 265700, true);
         }
@@ -130,7 +134,7 @@ partial class ModelB : global::NetDsl.INetwork
         /// <summary><c>dense</c> (Dense), output (300).</summary>
         public global::NetDsl.DenseLayer Dense { get; }
         /// <summary><c>alpha_dropout</c> (AlphaDropout), output (300).</summary>
-        public global::NetDsl.Layer AlphaDropout { get; }
+        public global::NetDsl.DropoutLayer AlphaDropout { get; }
         /// <summary><c>dense_1</c> (Dense), output (100).</summary>
         public global::NetDsl.DenseLayer Dense1 { get; }
         /// <summary><c>dense_2</c> (Dense), output (1).</summary>

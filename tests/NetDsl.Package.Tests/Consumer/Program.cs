@@ -29,8 +29,14 @@ restored.LoadWeights(weights);
 File.Delete(weights);
 float[] again = restored.Predict(data);
 
+string onnx = Path.Combine(Path.GetTempPath(), $"consumer-{Environment.ProcessId}.onnx");
+model.ExportOnnx(onnx);
+long onnxBytes = new FileInfo(onnx).Length;
+File.Delete(onnx);
+
 Console.WriteLine(Blobs.ParameterCount.ToString(CultureInfo.InvariantCulture) + " parameters");
 Console.WriteLine("loss " + history["loss"][^1].ToString("F4", CultureInfo.InvariantCulture));
 Console.WriteLine("accuracy " + result.Accuracy.ToString("F4", CultureInfo.InvariantCulture));
 Console.WriteLine("restored predictions equal: " + probabilities.AsSpan().SequenceEqual(again));
+Console.WriteLine("ONNX model: " + onnxBytes.ToString(CultureInfo.InvariantCulture) + " bytes");
 return result.Accuracy > 0.9 && probabilities.AsSpan().SequenceEqual(again) ? 0 : 1;
