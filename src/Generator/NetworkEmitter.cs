@@ -64,6 +64,12 @@ internal static class NetworkEmitter
         w.Line($"private const int ScratchLength = {plan.ScratchLength};");
         w.Line($"private const int OutputOffset = {plan.OutputOffset};");
         w.Line($"private const string ModelName = \"{spec.ClassName}\";");
+        int[] fusedKernels = FusedKernels(spec);
+        if (fusedKernels.Length > 0)
+        {
+            w.Line("/// <summary>The dense kernels a plain-SGD step updates while computing their gradients (offsets, ascending).</summary>");
+            w.Line($"private static readonly int[] s_fusedKernels = {{ {string.Join(", ", fusedKernels.Select(o => o.ToString(System.Globalization.CultureInfo.InvariantCulture)))} }};");
+        }
         w.Line("/// <summary>The weights' layout, checked when weights are loaded.</summary>");
         w.Line(GeneratedCode).Line($"public const string Architecture = \"{ArchitectureDescription(spec)}\";");
         w.Line();
@@ -319,7 +325,7 @@ internal static class NetworkEmitter
             w.Line(GeneratedCode);
             w.Open($"public float ComputeGradients({ROS} x, {yType}, int batchSize)");
             OpenGuard(w);
-            w.Line($"return ComputeGradientsCore(x, {yName}, batchSize);");
+            w.Line(FusedKernels(spec).Length > 0 ? $"return ComputeGradientsCore(x, {yName}, batchSize, false, 0f);" : $"return ComputeGradientsCore(x, {yName}, batchSize);");
             CloseGuard(w);
             w.Close();
             w.Line();
@@ -328,15 +334,27 @@ internal static class NetworkEmitter
             w.Open($"public float TrainStep({ROS} x, {yType}, int batchSize, {Rt}.Optimizer optimizer)");
             w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
             OpenGuard(w);
-            w.Line($"float loss = ComputeGradientsCore(x, {yName}, batchSize);");
-            w.Line("optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);");
+            if (FusedKernels(spec).Length > 0)
+            {
+                // Plain SGD: the dense kernels without L1/L2 are updated in the pass that computes their gradients.
+                w.Line("bool fuse = optimizer.TryGetFusedUpdateRate(WeightLength, out float rate);");
+                w.Line($"float loss = ComputeGradientsCore(x, {yName}, batchSize, fuse, rate);");
+                w.Line("optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables, fuse ? s_fusedKernels : default);");
+            }
+            else
+            {
+                w.Line($"float loss = ComputeGradientsCore(x, {yName}, batchSize);");
+                w.Line("optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);");
+            }
             if (HasConstraints(spec)) w.Line("ApplyConstraints();");
             w.Line("return loss;");
             CloseGuard(w);
             w.Close();
             w.Line();
             w.Line(GeneratedCode);
-            w.Open($"private float ComputeGradientsCore({ROS} x, {yType}, int batchSize)");
+            w.Open(FusedKernels(spec).Length > 0
+                ? $"private float ComputeGradientsCore({ROS} x, {yType}, int batchSize, bool fuse, float rate)"
+                : $"private float ComputeGradientsCore({ROS} x, {yType}, int batchSize)");
             w.Line($"{Rt}.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);");
             EmitTargetCheck(w, spec, labels);
             if (supported)
@@ -345,7 +363,7 @@ internal static class NetworkEmitter
                 w.Line("EnsureGradients(batchSize);");
                 w.Line("ForwardCore(x, batchSize, true, true, false);");
                 w.Line($"float loss = {(labels ? "LabelLoss" : "TargetLoss")}({yName}, batchSize, true);");
-                w.Line("Backward(x, batchSize);");
+                w.Line(FusedKernels(spec).Length > 0 ? "Backward(x, batchSize, fuse, rate);" : "Backward(x, batchSize);");
                 if (HasRegularization(spec)) w.Line("loss += Regularize(true);");
                 w.Line("return loss;");
             }
@@ -468,10 +486,12 @@ internal static class NetworkEmitter
     {
         IReadOnlyList<LayerSpec> layers = spec.Layers;
         w.Line(GeneratedCode);
-        w.Open($"private void Backward({ROS} x, int n)");
+        bool fusable = FusedKernels(spec).Length > 0;
+        w.Open(fusable ? $"private void Backward({ROS} x, int n, bool fuse, float rate)" : $"private void Backward({ROS} x, int n)");
         w.Line($"{S} acts = _activations;");
         w.Line($"{S} grads = _gradients;");
         w.Line($"{ROS} p = _storage.Parameters;");
+        if (fusable) w.Line($"{S} pw = _storage.Parameters;");
         w.Line($"{S} dp = _storage.Gradients;");
         if (spec.StateLength > 0) w.Line($"{ROS} st = _storage.State;");
         if (plan.ScratchLength > 0) w.Line($"{S} s = _scratch;");
@@ -520,12 +540,21 @@ internal static class NetworkEmitter
                     if (!fused && l.Activation == Activation.RRelu) w.Line($"{K}.MultiplyInto({g}, {plan.Extra(i)}, {g}, false);");
                     else if (!fused && l.Activation != Activation.Linear) w.Line($"{K}.ActivationBackward({Rt}.Activation.{l.Activation}, {a}, {g}, {l.Units}, {F(l.Alpha)});");
                     int kernelLength = l.InputWidth * l.Units;
-                    w.Open($"if (Layers.{l.PropertyName}.Trainable)");
-                    w.Line($"{K}.MatMulTN({input}, {g}, dp.Slice({l.KernelOffset}, {kernelLength}), {l.InputWidth}, n, {l.Units});");
-                    if (l.UseBias) w.Line($"{K}.SumRows({g}, dp.Slice({l.BiasOffset}, {l.Units}), n, {l.Units});");
-                    w.Close();
+                    // The input gradient first: it reads the kernel, which a fused update changes.
                     string t = Target(l.InputNode, out string acc);
                     if (inputNode >= 0) w.Line($"{K}.MatMulNT({g}, p.Slice({l.KernelOffset}, {kernelLength}), {t}, n, {l.Units}, {l.InputWidth}, {acc});");
+                    w.Open($"if (Layers.{l.PropertyName}.Trainable)");
+                    if (IsFusable(l))
+                    {
+                        w.Line($"if (fuse) {K}.MatMulTNUpdate({input}, {g}, dp.Slice({l.KernelOffset}, {kernelLength}), pw.Slice({l.KernelOffset}, {kernelLength}), rate, {l.InputWidth}, n, {l.Units});");
+                        w.Line($"else {K}.MatMulTN({input}, {g}, dp.Slice({l.KernelOffset}, {kernelLength}), {l.InputWidth}, n, {l.Units});");
+                    }
+                    else
+                    {
+                        w.Line($"{K}.MatMulTN({input}, {g}, dp.Slice({l.KernelOffset}, {kernelLength}), {l.InputWidth}, n, {l.Units});");
+                    }
+                    if (l.UseBias) w.Line($"{K}.SumRows({g}, dp.Slice({l.BiasOffset}, {l.Units}), n, {l.Units});");
+                    w.Close();
                     break;
                 }
                 case LayerKind.BatchNorm:
@@ -618,6 +647,12 @@ internal static class NetworkEmitter
         w.Close();
         w.Line();
     }
+
+    /// <summary>Dense kernels whose plain-SGD update can be fused into their gradient product: no L1/L2 term is added to the gradient afterwards.</summary>
+    private static bool IsFusable(LayerSpec l) => l.Kind == LayerKind.Dense && !(l.L1 > 0 || l.L2 > 0);
+
+    /// <summary>The offsets of the fusable kernels, ascending.</summary>
+    private static int[] FusedKernels(NetworkSpec spec) => spec.Layers.Where(IsFusable).Select(l => l.KernelOffset).OrderBy(o => o).ToArray();
 
     private static bool HasRegularization(NetworkSpec spec) => spec.Layers.Any(l => l.Kind == LayerKind.Dense && (l.L1 > 0 || l.L2 > 0));
 

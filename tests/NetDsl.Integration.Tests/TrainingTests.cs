@@ -17,6 +17,57 @@ public class TrainingTests
         return (x, y);
     }
 
+    public static TheoryData<string, int> FusedUpdateCases => new()
+    {
+        { nameof(FashionMlp), 1 }, { nameof(FashionMlp), 32 }, { nameof(FashionBn), 32 }, { nameof(FashionMaxNorm), 8 },
+        { nameof(RegularizedNet), 8 }, { nameof(Residual), 5 }, { "FrozenMlp", 16 },
+    };
+
+    /// <summary>
+    /// Plain SGD updates the dense kernels inside the weight-gradient product (<see cref="Kernels.MatMulTNUpdate"/>).
+    /// The reference is the same network trained through the same TrainStep with fusion disabled (a clip value no
+    /// gradient reaches): weights, gradients, statistics and losses must agree bit for bit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FusedUpdateCases))]
+    public void Fused_sgd_steps_are_bit_identical_to_separate_updates(string network, int batch)
+    {
+        INetwork Create() => network switch
+        {
+            nameof(FashionMlp) or "FrozenMlp" => new FashionMlp(3),
+            nameof(FashionBn) => new FashionBn(3),
+            nameof(FashionMaxNorm) => new FashionMaxNorm(3),
+            nameof(RegularizedNet) => new RegularizedNet(3),
+            nameof(Residual) => new Residual(3),
+            _ => throw new ArgumentException(network),
+        };
+        INetwork fused = Create(), separate = Create();
+        if (network == "FrozenMlp")
+        {
+            ((FashionMlp)fused).Layers.Dense1.Trainable = false;
+            ((FashionMlp)separate).Layers.Dense1.Trainable = false;
+        }
+        var fusedSgd = new Sgd(new ExponentialDecay(0.05, 3, 0.5));
+        var separateSgd = new Sgd(new ExponentialDecay(0.05, 3, 0.5)) { ClipValue = float.MaxValue };
+        Assert.True(fusedSgd.TryGetFusedUpdateRate(fused.Parameters.Length, out _));
+        Assert.False(separateSgd.TryGetFusedUpdateRate(separate.Parameters.Length, out _));
+        for (int step = 0; step < 6; step++)
+        {
+            (float[] x, int[] y) = RandomBatch(batch, fused.InputSize, fused.OutputSize, 100 + step);
+            float a = fused.TrainStep(x, y, batch, fusedSgd);
+            float b = separate.TrainStep(x, y, batch, separateSgd);
+            Assert.Equal(b, a);
+            Assert.True(fused.Parameters.SequenceEqual(separate.Parameters), $"weights differ after step {step}");
+            Assert.True(fused.Gradients.SequenceEqual(separate.Gradients), $"gradients differ after step {step}");
+            Assert.True(fused.State.SequenceEqual(separate.State), $"statistics differ after step {step}");
+        }
+        Assert.Equal(6, fusedSgd.Iterations);
+        if (network == "FrozenMlp")
+        {
+            Assert.True(((FashionMlp)fused).Layers.Dense1.Kernel.SequenceEqual(new FashionMlp(3).Layers.Dense1.Kernel));
+        }
+    }
+
     [Fact]
     public void TrainStep_allocates_nothing_after_warm_up()
     {

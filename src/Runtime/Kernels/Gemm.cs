@@ -83,6 +83,25 @@ public static partial class Kernels
     }
 
     /// <summary>
+    /// <c>c = aᵀ·b</c> (as <see cref="MatMulTN"/>) and, in the same pass, the SGD step <c>w ← w + (−rate)·c</c> on the
+    /// weights <paramref name="w"/> (laid out as <c>c</c>): a dense layer's weight gradient and its plain-SGD update
+    /// without a second pass over the weights. Bit for bit the result of <see cref="MatMulTN"/> followed by
+    /// <see cref="Sgd"/>'s update; generated code calls it when <see cref="Optimizer.TryGetFusedUpdateRate"/> allows.
+    /// </summary>
+    public static unsafe void MatMulTNUpdate(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, Span<float> w, float rate, int m, int k, int n)
+    {
+        CheckLength(a, k * m, nameof(a));
+        CheckLength(b, k * n, nameof(b));
+        CheckLength(c, m * n, nameof(c));
+        CheckLength(w, m * n, nameof(w));
+        fixed (float* pa = a, pb = b, pc = c, pw = w)
+        {
+            var args = new GemmArgs { A = pa, Lda = m, TransposedA = true, B = pb, Ldb = n, C = pc, Ldc = n, M = m, K = k, N = n, W = pw, Rate = rate };
+            Gemm(&args);
+        }
+    }
+
+    /// <summary>
     /// <c>c (+)= a·bᵀ</c>: <c>a</c> is <c>m × k</c>, <c>b</c> is <c>n × k</c>, <c>c</c> is <c>m × n</c> — the input
     /// gradient of a dense layer, <c>dX = dZ·Wᵀ</c>. For batches of 8 and more it is computed as
     /// <c>dXᵀ = W·dZᵀ</c>, so that the weights are read in their own row-major order (no transposed copy of W).

@@ -27,6 +27,9 @@ public static partial class Kernels
         public float Alpha;
         public int ChunkColumns;
         public int ChunkRows;
+        /// <summary>When set, <c>W −= Rate·C</c> as each element of C is stored (W laid out as C): a fused SGD step.</summary>
+        public float* W;
+        public float Rate;
     }
 
     /// <summary>Products smaller than this many floating-point operations run on one core.</summary>
@@ -119,6 +122,24 @@ public static partial class Kernels
             {
                 for (; j + 8 <= n; j += 8) Avx.Store(c + j, Fma.MultiplyAdd(x, Avx.LoadVector256(b + j), Avx.LoadVector256(c + j)));
                 if (j < n) Avx.MaskStore(c + j, tailMask, Fma.MultiplyAdd(x, Avx.MaskLoad(b + j, tailMask), Avx.MaskLoad(c + j, tailMask)));
+            }
+            else if (g->W != null)
+            {
+                // One sample's weight gradient and the fused SGD step on the same row of weights.
+                float* w = g->W + (long)i * g->Ldc;
+                var negRate = Vector256.Create(-g->Rate);
+                for (; j + 8 <= n; j += 8)
+                {
+                    Vector256<float> v = x * Avx.LoadVector256(b + j);
+                    Avx.Store(c + j, v);
+                    Avx.Store(w + j, Avx.LoadVector256(w + j) + v * negRate);
+                }
+                if (j < n)
+                {
+                    Vector256<float> v = x * Avx.MaskLoad(b + j, tailMask);
+                    Avx.MaskStore(c + j, tailMask, v);
+                    Avx.MaskStore(w + j, tailMask, Avx.MaskLoad(w + j, tailMask) + v * negRate);
+                }
             }
             else
             {
@@ -371,6 +392,17 @@ public static partial class Kernels
         }
         if (masked) Avx.MaskStore(c, mask, v);
         else Avx.Store(c, v);
+        if (g->W != null) UpdateWeights(g, c, v, mask, masked);
+    }
+
+    /// <summary>The fused SGD step on the weights under a stored vector of C: <c>w + (−η)·c</c>, as <c>TensorPrimitives.MultiplyAdd</c> computes it (not an FMA), so that the result is the same bit for bit as the optimizer's own pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void UpdateWeights(GemmArgs* g, float* c, Vector256<float> v, Vector256<float> mask, bool masked)
+    {
+        float* w = g->W + (c - g->C);
+        Vector256<float> step = v * Vector256.Create(-g->Rate);
+        if (masked) Avx.MaskStore(w, mask, Avx.MaskLoad(w, mask) + step);
+        else Avx.Store(w, Avx.LoadVector256(w) + step);
     }
 
     /// <summary>
@@ -435,6 +467,7 @@ public static partial class Kernels
                     Epilogue.Leaky => s > 0f ? s : g->Alpha * s,
                     _ => s,
                 };
+                if (g->W != null) g->W[dst - g->C] += *dst * -g->Rate;
             }
         }
     }

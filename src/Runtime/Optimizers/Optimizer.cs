@@ -90,15 +90,27 @@ public abstract class Optimizer
     /// Clips <paramref name="gradients"/> and updates every trainable variable of <paramref name="parameters"/>;
     /// increments <see cref="Iterations"/>.
     /// </summary>
-    public void Apply(Span<float> parameters, Span<float> gradients, ReadOnlySpan<ParameterVariable> variables)
+    public void Apply(Span<float> parameters, Span<float> gradients, ReadOnlySpan<ParameterVariable> variables) =>
+        Apply(parameters, gradients, variables, ReadOnlySpan<int>.Empty);
+
+    /// <summary>
+    /// As <see cref="Apply(Span{float}, Span{float}, ReadOnlySpan{ParameterVariable})"/>, for a step whose update of some
+    /// variables was already made while their gradients were computed (see <see cref="TryGetFusedUpdateRate"/>): the
+    /// variables starting at <paramref name="alreadyUpdated"/> (offsets, ascending) are skipped. Called by generated code.
+    /// </summary>
+    public void Apply(Span<float> parameters, Span<float> gradients, ReadOnlySpan<ParameterVariable> variables, ReadOnlySpan<int> alreadyUpdated)
     {
         if (gradients.Length != parameters.Length) throw new ArgumentException("Parameters and gradients differ in length.", nameof(gradients));
+        if (alreadyUpdated.Length > 0 && !TryGetFusedUpdateRate(parameters.Length, out _))
+        {
+            throw new InvalidOperationException($"{GetType().Name} cannot have had its update fused into the gradient computation (it has state or clipping).");
+        }
         EnsureSlots(parameters.Length);
         Clip(gradients, variables);
         float lr = (float)CurrentLearningRate;
         long t = Iterations + 1;
         BeginStep(t);
-        int chunks = PlanChunks(variables, out long trainable);
+        int chunks = PlanChunks(variables, alreadyUpdated, out long trainable);
         if (trainable >= 2 * UpdateChunk && WorkerPool.IsParallel)
         {
             UpdateInParallel(parameters, gradients, chunks, lr, t);
@@ -107,12 +119,32 @@ public abstract class Optimizer
         {
             foreach (ParameterVariable v in variables)
             {
-                if (!v.Trainable) continue;
+                if (!v.Trainable || alreadyUpdated.BinarySearch(v.Offset) >= 0) continue;
                 Update(parameters.Slice(v.Offset, v.Length), gradients.Slice(v.Offset, v.Length), v.Offset, lr, t);
             }
         }
         Iterations++;
     }
+
+    /// <summary>
+    /// Whether this step's update is plain <c>θ ← θ − η·g</c> with nothing that needs every gradient first (no
+    /// momentum or other state, no clipping), so that generated code may update a layer's kernel in the same pass that
+    /// computes its gradient — saving a pass over the weights — and at which rate <paramref name="learningRate"/>
+    /// (the rate <see cref="Apply(Span{float}, Span{float}, ReadOnlySpan{ParameterVariable})"/> would use now). The
+    /// result is the same, bit for bit. False as well when the optimizer belongs to a network of another size than
+    /// <paramref name="parameterLength"/> (its <c>Apply</c> then refuses the step before anything changes).
+    /// </summary>
+    public bool TryGetFusedUpdateRate(int parameterLength, out float learningRate)
+    {
+        learningRate = 0f;
+        if (!IsPlainGradientStep || _clipValue > 0 || _clipNorm > 0 || _globalClipNorm > 0) return false;
+        if (_parameterLength >= 0 && _parameterLength != parameterLength) return false;
+        learningRate = (float)CurrentLearningRate;
+        return true;
+    }
+
+    /// <summary>Whether <see cref="Update"/> is <c>θ ← θ + (−η)·g</c> computed as <c>TensorPrimitives.MultiplyAdd(g, −η, θ)</c>, with no state.</summary>
+    private protected virtual bool IsPlainGradientStep => false;
 
     /// <summary>Trainable floats per chunk of a parallel update.</summary>
     private const int UpdateChunk = 32 * 1024;
@@ -120,13 +152,13 @@ public abstract class Optimizer
     private GCHandle _self;
 
     /// <summary>Cuts the trainable variables into chunks of at most <see cref="UpdateChunk"/> floats; returns how many.</summary>
-    private int PlanChunks(ReadOnlySpan<ParameterVariable> variables, out long trainable)
+    private int PlanChunks(ReadOnlySpan<ParameterVariable> variables, ReadOnlySpan<int> alreadyUpdated, out long trainable)
     {
         int count = 0;
         trainable = 0;
         foreach (ParameterVariable v in variables)
         {
-            if (!v.Trainable) continue;
+            if (!v.Trainable || alreadyUpdated.BinarySearch(v.Offset) >= 0) continue;
             trainable += v.Length;
             for (int start = 0; start < v.Length; start += UpdateChunk)
             {
@@ -171,7 +203,7 @@ public abstract class Optimizer
         if (_self.IsAllocated) _self.Free();
     }
 
-    /// <summary>Forgets the slots and the step count (the next <see cref="Apply"/> starts afresh, for any network).</summary>
+    /// <summary>Forgets the slots and the step count (the next <see cref="Apply(Span{float}, Span{float}, ReadOnlySpan{ParameterVariable})"/> starts afresh, for any network).</summary>
     public void Reset()
     {
         _parameterLength = -1;

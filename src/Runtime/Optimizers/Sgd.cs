@@ -31,6 +31,8 @@ public sealed class Sgd : Optimizer
         Nesterov = nesterov;
     }
 
+    private protected override bool IsPlainGradientStep => Momentum == 0;
+
     /// <inheritdoc />
     protected override void CreateSlots(int parameterLength) => _velocity = Momentum > 0 ? AddSlot(parameterLength) : Array.Empty<float>();
 

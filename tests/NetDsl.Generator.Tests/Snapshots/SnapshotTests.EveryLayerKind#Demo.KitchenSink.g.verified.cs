@@ -400,12 +400,12 @@ namespace Demo
             global::System.Span<float> g10 = grads.Slice(n * 152, n * 4);
             // 10: dense_2 (Dense) backward
             global::NetDsl.Kernels.ActivationBackward(global::NetDsl.Activation.Elu, a10, g10, 4, 1f);
+            global::NetDsl.Kernels.MatMulNT(g10, p.Slice(716, 48), g9, n, 4, 12, false);
             if (Layers.Dense2.Trainable)
             {
                 global::NetDsl.Kernels.MatMulTN(a9, g10, dp.Slice(716, 48), 12, n, 4);
                 global::NetDsl.Kernels.SumRows(g10, dp.Slice(764, 4), n, 4);
             }
-            global::NetDsl.Kernels.MatMulNT(g10, p.Slice(716, 48), g9, n, 4, 12, false);
             // 9: elu (ELU) backward
             global::NetDsl.Kernels.ActivationBackward(global::NetDsl.Activation.Elu, a9, g9, 12, 0.5f);
             global::NetDsl.Kernels.CopyOrAdd(g9, g8, false);
@@ -417,12 +417,12 @@ namespace Demo
             global::NetDsl.Kernels.CopyOrAdd(g7, g6, false);
             // 6: dense_1 (Dense) backward
             global::NetDsl.Kernels.ActivationBackward(global::NetDsl.Activation.Tanh, a6, g6, 12, 0f);
+            global::NetDsl.Kernels.MatMulNT(g6, p.Slice(416, 288), g5, n, 12, 24, false);
             if (Layers.Dense1.Trainable)
             {
                 global::NetDsl.Kernels.MatMulTN(a5, g6, dp.Slice(416, 288), 24, n, 12);
                 global::NetDsl.Kernels.SumRows(g6, dp.Slice(704, 12), n, 12);
             }
-            global::NetDsl.Kernels.MatMulNT(g6, p.Slice(416, 288), g5, n, 12, 24, false);
             // 5: concatenate (Concatenate) backward
             global::NetDsl.Kernels.SplitRows(g5, default, 8, false, g4, 16, false, n);
             // 4: leaky_re_lu (LeakyReLU) backward
@@ -433,12 +433,12 @@ namespace Demo
             global::NetDsl.Kernels.CopyOrAdd(g3, g0, false);
             // 2: dense (Dense) backward
             global::NetDsl.Kernels.MultiplyInto(g2, m2, g2, false);
+            global::NetDsl.Kernels.MatMulNT(g2, p.Slice(144, 256), g1, n, 16, 16, false);
             if (Layers.Dense.Trainable)
             {
                 global::NetDsl.Kernels.MatMulTN(a1, g2, dp.Slice(144, 256), 16, n, 16);
                 global::NetDsl.Kernels.SumRows(g2, dp.Slice(400, 16), n, 16);
             }
-            global::NetDsl.Kernels.MatMulNT(g2, p.Slice(144, 256), g1, n, 16, 16, false);
             // 1: dropout (Dropout) backward
             global::NetDsl.Kernels.MultiplyInto(g1, m1, g0, true);
             // 0: hidden1 (Dense) backward

@@ -44,6 +44,8 @@ namespace Demo
         private const int ScratchLength = 3936;
         private const int OutputOffset = 1994;
         private const string ModelName = "FashionBnNoBias";
+        /// <summary>The dense kernels a plain-SGD step updates while computing their gradients (offsets, ascending).</summary>
+        private static readonly int[] s_fusedKernels = { 1568, 237368, 267568 };
         /// <summary>The weights' layout, checked when weights are loaded.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public const string Architecture = "input(28x28); batchnorm(784,gamma,beta); dense(784x300); batchnorm(300,gamma,beta); dense(300x100); batchnorm(100,gamma,beta); dense(100x10,bias); weights 268578, state 2368";
@@ -227,7 +229,7 @@ namespace Demo
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                return ComputeGradientsCore(x, labels, batchSize);
+                return ComputeGradientsCore(x, labels, batchSize, false, 0f);
             }
             finally
             {
@@ -243,8 +245,9 @@ namespace Demo
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                float loss = ComputeGradientsCore(x, labels, batchSize);
-                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);
+                bool fuse = optimizer.TryGetFusedUpdateRate(out float rate);
+                float loss = ComputeGradientsCore(x, labels, batchSize, fuse, rate);
+                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables, fuse ? s_fusedKernels : default);
                 return loss;
             }
             finally
@@ -254,7 +257,7 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize)
+        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize, bool fuse, float rate)
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
             global::NetDsl.NetworkChecks.Labels(ModelName, labels, batchSize, OutputSize);
@@ -262,7 +265,7 @@ namespace Demo
             EnsureGradients(batchSize);
             ForwardCore(x, batchSize, true, true, false);
             float loss = LabelLoss(labels, batchSize, true);
-            Backward(x, batchSize);
+            Backward(x, batchSize, fuse, rate);
             return loss;
         }
 
@@ -273,7 +276,7 @@ namespace Demo
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                return ComputeGradientsCore(x, targets, batchSize);
+                return ComputeGradientsCore(x, targets, batchSize, false, 0f);
             }
             finally
             {
@@ -289,8 +292,9 @@ namespace Demo
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                float loss = ComputeGradientsCore(x, targets, batchSize);
-                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);
+                bool fuse = optimizer.TryGetFusedUpdateRate(out float rate);
+                float loss = ComputeGradientsCore(x, targets, batchSize, fuse, rate);
+                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables, fuse ? s_fusedKernels : default);
                 return loss;
             }
             finally
@@ -300,7 +304,7 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize)
+        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize, bool fuse, float rate)
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
             throw global::NetDsl.NetworkChecks.WrongTargets(ModelName, global::NetDsl.Loss.SparseCategoricalCrossentropy, false);
@@ -346,11 +350,12 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        private void Backward(global::System.ReadOnlySpan<float> x, int n)
+        private void Backward(global::System.ReadOnlySpan<float> x, int n, bool fuse, float rate)
         {
             global::System.Span<float> acts = _activations;
             global::System.Span<float> grads = _gradients;
             global::System.ReadOnlySpan<float> p = _storage.Parameters;
+            global::System.Span<float> pw = _storage.Parameters;
             global::System.Span<float> dp = _storage.Gradients;
             global::System.ReadOnlySpan<float> st = _storage.State;
             global::System.Span<float> s = _scratch;
@@ -371,12 +376,13 @@ namespace Demo
             global::System.Span<float> g7 = grads.Slice(n * 1884, n * 100);
             global::System.Span<float> g8 = grads.Slice(n * 1984, n * 10);
             // 8: dense_2 (Dense) backward
+            global::NetDsl.Kernels.MatMulNT(g8, p.Slice(267568, 1000), g7, n, 10, 100, false);
             if (Layers.Dense2.Trainable)
             {
-                global::NetDsl.Kernels.MatMulTN(a7, g8, dp.Slice(267568, 1000), 100, n, 10);
+                if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(a7, g8, dp.Slice(267568, 1000), pw.Slice(267568, 1000), rate, 100, n, 10);
+                else global::NetDsl.Kernels.MatMulTN(a7, g8, dp.Slice(267568, 1000), 100, n, 10);
                 global::NetDsl.Kernels.SumRows(g8, dp.Slice(268568, 10), n, 10);
             }
-            global::NetDsl.Kernels.MatMulNT(g8, p.Slice(267568, 1000), g7, n, 10, 100, false);
             // 7: re_lu_1 (ReLU) backward
             global::NetDsl.Kernels.ActivationBackward(global::NetDsl.Activation.Relu, a7, g7, 100, 0f);
             global::NetDsl.Kernels.CopyOrAdd(g7, g6, false);
@@ -384,11 +390,12 @@ namespace Demo
             if (Layers.BatchNormalization2.Trainable) global::NetDsl.Kernels.BatchNormBackward(a5, g6, g5, p.Slice(267368, 100), s.Slice(2168, 100), s.Slice(2268, 100), dp.Slice(267368, 100), dp.Slice(267468, 100), s.Slice(2368, 200), n, 100, false);
             else global::NetDsl.Kernels.BatchNormInferenceBackward(g6, g5, p.Slice(267368, 100), st.Slice(2268, 100), n, 100, 0.001f, false);
             // 5: dense_1 (Dense) backward
+            global::NetDsl.Kernels.MatMulNT(g5, p.Slice(237368, 30000), g4, n, 100, 300, false);
             if (Layers.Dense1.Trainable)
             {
-                global::NetDsl.Kernels.MatMulTN(a4, g5, dp.Slice(237368, 30000), 300, n, 100);
+                if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(a4, g5, dp.Slice(237368, 30000), pw.Slice(237368, 30000), rate, 300, n, 100);
+                else global::NetDsl.Kernels.MatMulTN(a4, g5, dp.Slice(237368, 30000), 300, n, 100);
             }
-            global::NetDsl.Kernels.MatMulNT(g5, p.Slice(237368, 30000), g4, n, 100, 300, false);
             // 4: re_lu (ReLU) backward
             global::NetDsl.Kernels.ActivationBackward(global::NetDsl.Activation.Relu, a4, g4, 300, 0f);
             global::NetDsl.Kernels.CopyOrAdd(g4, g3, false);
@@ -396,11 +403,12 @@ namespace Demo
             if (Layers.BatchNormalization1.Trainable) global::NetDsl.Kernels.BatchNormBackward(a2, g3, g2, p.Slice(236768, 300), s.Slice(1568, 300), s.Slice(1868, 300), dp.Slice(236768, 300), dp.Slice(237068, 300), s.Slice(2368, 600), n, 300, false);
             else global::NetDsl.Kernels.BatchNormInferenceBackward(g3, g2, p.Slice(236768, 300), st.Slice(1868, 300), n, 300, 0.001f, false);
             // 2: dense (Dense) backward
+            global::NetDsl.Kernels.MatMulNT(g2, p.Slice(1568, 235200), g1, n, 300, 784, false);
             if (Layers.Dense.Trainable)
             {
-                global::NetDsl.Kernels.MatMulTN(a1, g2, dp.Slice(1568, 235200), 784, n, 300);
+                if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(a1, g2, dp.Slice(1568, 235200), pw.Slice(1568, 235200), rate, 784, n, 300);
+                else global::NetDsl.Kernels.MatMulTN(a1, g2, dp.Slice(1568, 235200), 784, n, 300);
             }
-            global::NetDsl.Kernels.MatMulNT(g2, p.Slice(1568, 235200), g1, n, 300, 784, false);
             // 1: batch_normalization (BatchNormalization) backward
             if (Layers.BatchNormalization.Trainable) global::NetDsl.Kernels.BatchNormBackward(x, g1, default, p.Slice(0, 784), s.Slice(0, 784), s.Slice(784, 784), dp.Slice(0, 784), dp.Slice(784, 784), s.Slice(2368, 1568), n, 784, false);
             _ = x;

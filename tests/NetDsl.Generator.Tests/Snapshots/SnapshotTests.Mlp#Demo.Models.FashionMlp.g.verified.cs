@@ -39,6 +39,8 @@ namespace Demo.Models
         private const int ScratchLength = 0;
         private const int OutputOffset = 410;
         private const string ModelName = "FashionMlp";
+        /// <summary>The dense kernels a plain-SGD step updates while computing their gradients (offsets, ascending).</summary>
+        private static readonly int[] s_fusedKernels = { 0, 235500, 265600 };
         /// <summary>The weights' layout, checked when weights are loaded.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public const string Architecture = "input(28x28); dense(784x300,bias); dense(300x100,bias); dense(100x10,bias); weights 266610, state 0";
@@ -200,7 +202,7 @@ namespace Demo.Models
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                return ComputeGradientsCore(x, labels, batchSize);
+                return ComputeGradientsCore(x, labels, batchSize, false, 0f);
             }
             finally
             {
@@ -216,8 +218,9 @@ namespace Demo.Models
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                float loss = ComputeGradientsCore(x, labels, batchSize);
-                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);
+                bool fuse = optimizer.TryGetFusedUpdateRate(out float rate);
+                float loss = ComputeGradientsCore(x, labels, batchSize, fuse, rate);
+                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables, fuse ? s_fusedKernels : default);
                 return loss;
             }
             finally
@@ -227,7 +230,7 @@ namespace Demo.Models
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize)
+        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize, bool fuse, float rate)
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
             global::NetDsl.NetworkChecks.Labels(ModelName, labels, batchSize, OutputSize);
@@ -235,7 +238,7 @@ namespace Demo.Models
             EnsureGradients(batchSize);
             ForwardCore(x, batchSize, true, true, false);
             float loss = LabelLoss(labels, batchSize, true);
-            Backward(x, batchSize);
+            Backward(x, batchSize, fuse, rate);
             return loss;
         }
 
@@ -246,7 +249,7 @@ namespace Demo.Models
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                return ComputeGradientsCore(x, targets, batchSize);
+                return ComputeGradientsCore(x, targets, batchSize, false, 0f);
             }
             finally
             {
@@ -262,8 +265,9 @@ namespace Demo.Models
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                float loss = ComputeGradientsCore(x, targets, batchSize);
-                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);
+                bool fuse = optimizer.TryGetFusedUpdateRate(out float rate);
+                float loss = ComputeGradientsCore(x, targets, batchSize, fuse, rate);
+                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables, fuse ? s_fusedKernels : default);
                 return loss;
             }
             finally
@@ -273,7 +277,7 @@ namespace Demo.Models
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize)
+        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize, bool fuse, float rate)
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
             throw global::NetDsl.NetworkChecks.WrongTargets(ModelName, global::NetDsl.Loss.SparseCategoricalCrossentropy, false);
@@ -300,11 +304,12 @@ namespace Demo.Models
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        private void Backward(global::System.ReadOnlySpan<float> x, int n)
+        private void Backward(global::System.ReadOnlySpan<float> x, int n, bool fuse, float rate)
         {
             global::System.Span<float> acts = _activations;
             global::System.Span<float> grads = _gradients;
             global::System.ReadOnlySpan<float> p = _storage.Parameters;
+            global::System.Span<float> pw = _storage.Parameters;
             global::System.Span<float> dp = _storage.Gradients;
             global::System.Span<float> a1 = acts.Slice(n * 0, n * 300);
             global::System.Span<float> a2 = acts.Slice(n * 300, n * 100);
@@ -313,25 +318,28 @@ namespace Demo.Models
             global::System.Span<float> g2 = grads.Slice(n * 300, n * 100);
             global::System.Span<float> g3 = grads.Slice(n * 400, n * 10);
             // 3: dense_2 (Dense) backward
+            global::NetDsl.Kernels.MatMulNT(g3, p.Slice(265600, 1000), g2, n, 10, 100, false);
             if (Layers.Dense2.Trainable)
             {
-                global::NetDsl.Kernels.MatMulTN(a2, g3, dp.Slice(265600, 1000), 100, n, 10);
+                if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(a2, g3, dp.Slice(265600, 1000), pw.Slice(265600, 1000), rate, 100, n, 10);
+                else global::NetDsl.Kernels.MatMulTN(a2, g3, dp.Slice(265600, 1000), 100, n, 10);
                 global::NetDsl.Kernels.SumRows(g3, dp.Slice(266600, 10), n, 10);
             }
-            global::NetDsl.Kernels.MatMulNT(g3, p.Slice(265600, 1000), g2, n, 10, 100, false);
             // 2: dense_1 (Dense) backward
             global::NetDsl.Kernels.ActivationBackward(global::NetDsl.Activation.Relu, a2, g2, 100, 0f);
+            global::NetDsl.Kernels.MatMulNT(g2, p.Slice(235500, 30000), g1, n, 100, 300, false);
             if (Layers.Dense1.Trainable)
             {
-                global::NetDsl.Kernels.MatMulTN(a1, g2, dp.Slice(235500, 30000), 300, n, 100);
+                if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(a1, g2, dp.Slice(235500, 30000), pw.Slice(235500, 30000), rate, 300, n, 100);
+                else global::NetDsl.Kernels.MatMulTN(a1, g2, dp.Slice(235500, 30000), 300, n, 100);
                 global::NetDsl.Kernels.SumRows(g2, dp.Slice(265500, 100), n, 100);
             }
-            global::NetDsl.Kernels.MatMulNT(g2, p.Slice(235500, 30000), g1, n, 100, 300, false);
             // 1: dense (Dense) backward
             global::NetDsl.Kernels.ActivationBackward(global::NetDsl.Activation.Relu, a1, g1, 300, 0f);
             if (Layers.Dense.Trainable)
             {
-                global::NetDsl.Kernels.MatMulTN(x, g1, dp.Slice(0, 235200), 784, n, 300);
+                if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(x, g1, dp.Slice(0, 235200), pw.Slice(0, 235200), rate, 784, n, 300);
+                else global::NetDsl.Kernels.MatMulTN(x, g1, dp.Slice(0, 235200), 784, n, 300);
                 global::NetDsl.Kernels.SumRows(g1, dp.Slice(235200, 300), n, 300);
             }
             _ = x;

@@ -38,6 +38,8 @@ partial class ModelB : global::NetDsl.INetwork
     private const int ScratchLength = 100;
     private const int OutputOffset = 1001;
     private const string ModelName = "ModelB";
+    /// <summary>The dense kernels a plain-SGD step updates while computing their gradients (offsets, ascending).</summary>
+    private static readonly int[] s_fusedKernels = { 0, 235500, 265600 };
     /// <summary>The weights' layout, checked when weights are loaded.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     public const string Architecture = "input(28x28); dense(784x300,bias); dense(300x100,bias); dense(100x1,bias); weights 265701, state 0";
@@ -215,7 +217,7 @@ partial class ModelB : global::NetDsl.INetwork
         global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
         try
         {
-            return ComputeGradientsCore(x, labels, batchSize);
+            return ComputeGradientsCore(x, labels, batchSize, false, 0f);
         }
         finally
         {
@@ -231,8 +233,9 @@ partial class ModelB : global::NetDsl.INetwork
         global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
         try
         {
-            float loss = ComputeGradientsCore(x, labels, batchSize);
-            optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);
+            bool fuse = optimizer.TryGetFusedUpdateRate(out float rate);
+            float loss = ComputeGradientsCore(x, labels, batchSize, fuse, rate);
+            optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables, fuse ? s_fusedKernels : default);
             ApplyConstraints();
             return loss;
         }
@@ -243,7 +246,7 @@ partial class ModelB : global::NetDsl.INetwork
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-    private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize)
+    private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize, bool fuse, float rate)
     {
         global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
         global::NetDsl.NetworkChecks.Labels(ModelName, labels, batchSize, OutputSize);
@@ -251,7 +254,7 @@ partial class ModelB : global::NetDsl.INetwork
         EnsureGradients(batchSize);
         ForwardCore(x, batchSize, true, true, false);
         float loss = LabelLoss(labels, batchSize, true);
-        Backward(x, batchSize);
+        Backward(x, batchSize, fuse, rate);
         return loss;
     }
 
@@ -262,7 +265,7 @@ partial class ModelB : global::NetDsl.INetwork
         global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
         try
         {
-            return ComputeGradientsCore(x, targets, batchSize);
+            return ComputeGradientsCore(x, targets, batchSize, false, 0f);
         }
         finally
         {
@@ -278,8 +281,9 @@ partial class ModelB : global::NetDsl.INetwork
         global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
         try
         {
-            float loss = ComputeGradientsCore(x, targets, batchSize);
-            optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);
+            bool fuse = optimizer.TryGetFusedUpdateRate(out float rate);
+            float loss = ComputeGradientsCore(x, targets, batchSize, fuse, rate);
+            optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables, fuse ? s_fusedKernels : default);
             ApplyConstraints();
             return loss;
         }
@@ -290,7 +294,7 @@ partial class ModelB : global::NetDsl.INetwork
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-    private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize)
+    private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize, bool fuse, float rate)
     {
         global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
         global::NetDsl.NetworkChecks.Targets(ModelName, targets, batchSize, OutputSize);
@@ -298,7 +302,7 @@ partial class ModelB : global::NetDsl.INetwork
         EnsureGradients(batchSize);
         ForwardCore(x, batchSize, true, true, false);
         float loss = TargetLoss(targets, batchSize, true);
-        Backward(x, batchSize);
+        Backward(x, batchSize, fuse, rate);
         return loss;
     }
 
@@ -328,11 +332,12 @@ partial class ModelB : global::NetDsl.INetwork
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-    private void Backward(global::System.ReadOnlySpan<float> x, int n)
+    private void Backward(global::System.ReadOnlySpan<float> x, int n, bool fuse, float rate)
     {
         global::System.Span<float> acts = _activations;
         global::System.Span<float> grads = _gradients;
         global::System.ReadOnlySpan<float> p = _storage.Parameters;
+        global::System.Span<float> pw = _storage.Parameters;
         global::System.Span<float> dp = _storage.Gradients;
         global::System.Span<float> s = _scratch;
         global::System.Span<float> a1 = acts.Slice(n * 0, n * 300);
@@ -345,27 +350,30 @@ partial class ModelB : global::NetDsl.INetwork
         global::System.Span<float> g3 = grads.Slice(n * 600, n * 100);
         global::System.Span<float> g4 = grads.Slice(n * 700, n * 1);
         // 4: dense_2 (Dense) backward
+        global::NetDsl.Kernels.MatMulNT(g4, p.Slice(265600, 100), g3, n, 1, 100, false);
         if (Layers.Dense2.Trainable)
         {
-            global::NetDsl.Kernels.MatMulTN(a3, g4, dp.Slice(265600, 100), 100, n, 1);
+            if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(a3, g4, dp.Slice(265600, 100), pw.Slice(265600, 100), rate, 100, n, 1);
+            else global::NetDsl.Kernels.MatMulTN(a3, g4, dp.Slice(265600, 100), 100, n, 1);
             global::NetDsl.Kernels.SumRows(g4, dp.Slice(265700, 1), n, 1);
         }
-        global::NetDsl.Kernels.MatMulNT(g4, p.Slice(265600, 100), g3, n, 1, 100, false);
         // 3: dense_1 (Dense) backward
         global::NetDsl.Kernels.ActivationBackward(global::NetDsl.Activation.Selu, a3, g3, 100, 0f);
+        global::NetDsl.Kernels.MatMulNT(g3, p.Slice(235500, 30000), g2, n, 100, 300, false);
         if (Layers.Dense1.Trainable)
         {
-            global::NetDsl.Kernels.MatMulTN(a2, g3, dp.Slice(235500, 30000), 300, n, 100);
+            if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(a2, g3, dp.Slice(235500, 30000), pw.Slice(235500, 30000), rate, 300, n, 100);
+            else global::NetDsl.Kernels.MatMulTN(a2, g3, dp.Slice(235500, 30000), 300, n, 100);
             global::NetDsl.Kernels.SumRows(g3, dp.Slice(265500, 100), n, 100);
         }
-        global::NetDsl.Kernels.MatMulNT(g3, p.Slice(235500, 30000), g2, n, 100, 300, false);
         // 2: alpha_dropout (AlphaDropout) backward
         global::NetDsl.Kernels.MultiplyInto(g2, m2, g1, false);
         // 1: dense (Dense) backward
         global::NetDsl.Kernels.ActivationBackward(global::NetDsl.Activation.Selu, a1, g1, 300, 0f);
         if (Layers.Dense.Trainable)
         {
-            global::NetDsl.Kernels.MatMulTN(x, g1, dp.Slice(0, 235200), 784, n, 300);
+            if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(x, g1, dp.Slice(0, 235200), pw.Slice(0, 235200), rate, 784, n, 300);
+            else global::NetDsl.Kernels.MatMulTN(x, g1, dp.Slice(0, 235200), 784, n, 300);
             global::NetDsl.Kernels.SumRows(g1, dp.Slice(235200, 300), n, 300);
         }
         _ = x;

@@ -127,6 +127,55 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(784, 32, 300)]
+    [InlineData(784, 1, 300)]
+    [InlineData(100, 128, 100)]
+    [InlineData(13, 5, 21)]
+    [InlineData(7, 1, 3)]
+    [InlineData(40, 1000, 24)]
+    public void MatMulTNUpdate_is_the_gradient_then_the_sgd_step_bit_for_bit(int m, int k, int n)
+    {
+        float[] a = Random(k * m, 21), b = Random(k * n, 22), w = Random(m * n, 23);
+        float[] c = new float[m * n], expectedC = new float[m * n], expectedW = (float[])w.Clone();
+        const float rate = 0.0123f;
+        Kernels.MatMulTN(a, b, expectedC, m, k, n);
+        var sgd = new Sgd(rate);
+        sgd.Apply(expectedW, (float[])expectedC.Clone(), new[] { new ParameterVariable(0, m * n, 0, VariableKind.Kernel, true) });
+
+        Assert.True(new Sgd(rate).TryGetFusedUpdateRate(m * n, out float fusedRate));
+        Assert.Equal(rate, fusedRate);
+        Kernels.MatMulTNUpdate(a, b, c, w, fusedRate, m, k, n);
+        Assert.Equal(expectedC, c);
+        Assert.Equal(expectedW, w);
+    }
+
+    [Fact]
+    public void Only_plain_sgd_without_clipping_allows_a_fused_update()
+    {
+        Assert.True(new Sgd(0.1).TryGetFusedUpdateRate(10, out _));
+        Assert.False(new Sgd(0.1, momentum: 0.9).TryGetFusedUpdateRate(10, out _));
+        Assert.False(new Sgd(0.1) { ClipValue = 1 }.TryGetFusedUpdateRate(10, out _));
+        Assert.False(new Sgd(0.1) { ClipNorm = 1 }.TryGetFusedUpdateRate(10, out _));
+        Assert.False(new Sgd(0.1) { GlobalClipNorm = 1 }.TryGetFusedUpdateRate(10, out _));
+        Assert.False(new Adam(0.001).TryGetFusedUpdateRate(10, out _));
+        Assert.False(new RmsProp(0.001).TryGetFusedUpdateRate(10, out _));
+        // The rate is the one the next update would use: schedule, then the legacy decay.
+        var decayed = new Sgd(0.1) { Decay = 1.0, Iterations = 4 };
+        Assert.True(decayed.TryGetFusedUpdateRate(10, out float rate));
+        Assert.Equal((float)(0.1 / 5), rate);
+        // Bound to a network of another size: no fusion (its Apply refuses the step before anything changes).
+        var bound = new Sgd(0.1);
+        bound.Apply(new float[4], new float[4], new[] { new ParameterVariable(0, 4, 0, VariableKind.Kernel, true) });
+        Assert.True(bound.TryGetFusedUpdateRate(4, out _));
+        Assert.False(bound.TryGetFusedUpdateRate(5, out _));
+        // An optimizer that cannot have fused its update refuses the skip list.
+        var adam = new Adam(0.001);
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            adam.Apply(new float[4], new float[4], new[] { new ParameterVariable(0, 4, 0, VariableKind.Kernel, true) }, new[] { 0 }));
+        Assert.Contains("cannot have had its update fused", e.Message);
+    }
+
     [Fact]
     public void Deep_products_apply_bias_and_activation_once_after_the_last_block()
     {
