@@ -261,9 +261,10 @@ public static partial class Kernels
     /// <summary>
     /// Depth of a block of B. Measured on Zen 4 at W1's shapes, smaller blocks (64–256, an L1-sized packed block) were
     /// slower than one block over the whole depth: the partial sums' round trips through C cost more than L1 residency
-    /// saves. So only very deep products are blocked (a packed block of up to 767 × 16 floats, 48 KiB).
+    /// saves. So only very deep products are blocked (a packed block of up to 1,535 × 16 floats, 96 KiB): a layer of up
+    /// to 1,535 inputs sums its products in one chain, in input order, as before packing.
     /// </summary>
-    private const int KC = 512;
+    private const int KC = 1024;
 
     private static unsafe void Tile<TL>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb) where TL : struct, ILayout
     {
