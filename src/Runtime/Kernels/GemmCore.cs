@@ -312,6 +312,21 @@ public static partial class Kernels
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         if (TL.Transposed)
         {
+            if (g->W != null)
+            {
+                // The fused update reads and writes these weights (and stores the gradient) after the depth loop:
+                // start bringing the lines of this tile in now, so that the loop hides their latency.
+                long stride = g->Ldc;
+                float* w = g->W + i * stride + j;
+                float* cc = g->C + i * stride + j;
+                for (int r = 0; r < rows; r++, w += stride, cc += stride)
+                {
+                    Sse.Prefetch0(w);
+                    Sse.Prefetch0(w + 15);
+                    Sse.Prefetch0(cc);
+                    Sse.Prefetch0(cc + 15);
+                }
+            }
             float* ap = g->A + (long)p0 * lda + i;
             for (int p = p0; p < p1; p++, ap += lda, b += ldb)
             {
