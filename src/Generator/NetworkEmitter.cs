@@ -233,7 +233,7 @@ internal static class NetworkEmitter
 
     private static void EmitForwardApi(SourceWriter w, NetworkSpec spec, Plan plan)
     {
-        w.Line("/// <summary>Runs the network on <paramref name=\"batchSize\"/> samples (training mode: dropout active, BatchNorm on batch statistics).</summary>");
+        w.Line("/// <summary>Runs the network on <paramref name=\"batchSize\"/> samples: in inference mode by default; with <paramref name=\"training\"/> set, dropout is active and BatchNorm uses (and updates) batch statistics.</summary>");
         w.Line(GeneratedCode);
         w.Line($"public void Forward({ROS} x, {S} y, int batchSize, bool training = false) => Forward(x, y, batchSize, training ? {Rt}.ForwardMode.Training : {Rt}.ForwardMode.Inference);");
         w.Line();

@@ -56,7 +56,7 @@ public class ReliabilityTests
             new("Fit: empty dataset", typeof(ArgumentException), "empty", (n, o) => n.Fit(new Dataset(Array.Empty<float>(), Array.Empty<int>(), 784), optimizer: o, verbose: 0)),
             new("Fit: validation of another width", typeof(ArgumentException), "validation set has 5 features", (n, o) => n.Fit(new Dataset(x, y, 784), optimizer: o, validation: new Dataset(new float[10], new[] { 0, 1 }, 5), verbose: 0)),
             new("Fit: batch size 0", typeof(ArgumentOutOfRangeException), "at least 1", (n, o) => n.Fit(new Dataset(x, y, 784), batchSize: 0, optimizer: o, verbose: 0)),
-            new("Fit: no optimizer", typeof(ArgumentNullException), "needs an optimizer", (n, _) => n.Fit(new Dataset(x, y, 784), verbose: 0)),
+            new("Fit: no training set", typeof(ArgumentNullException), "train", (n, o) => n.Fit(null!, optimizer: o, verbose: 0)),
             new("Fit: labels beyond the output", typeof(ArgumentOutOfRangeException), "label 12", (n, o) => n.Fit(new Dataset(x, new[] { 0, 12, 1, 2 }, 784), optimizer: o, verbose: 0)),
             new("Evaluate: empty dataset", typeof(ArgumentException), "empty", (n, _) => n.Evaluate(new Dataset(Array.Empty<float>(), Array.Empty<int>(), 784))),
             new("MC dropout: zero samples", typeof(ArgumentOutOfRangeException), "At least one sample", (n, _) => n.PredictMonteCarlo(new Dataset(x, y, 784), samples: 0)),

@@ -69,6 +69,18 @@ public class TrainingTests
     }
 
     [Fact]
+    public void Fit_without_an_optimizer_uses_rmsprop_with_keras_defaults_like_compile()
+    {
+        (float[] x, int[] y) = RandomBatch(64, 784, 10, 9);
+        var data = new Dataset(x, y, 784);
+        INetwork implicitOptimizer = new FashionMlp(4), explicitOptimizer = new FashionMlp(4);
+        implicitOptimizer.Fit(data, epochs: 2, batchSize: 16, verbose: 0);
+        explicitOptimizer.Fit(data, epochs: 2, batchSize: 16, optimizer: new RmsProp(0.001, rho: 0.9, epsilon: 1e-7), verbose: 0);
+        Assert.True(implicitOptimizer.Parameters.SequenceEqual(explicitOptimizer.Parameters));
+        Assert.False(implicitOptimizer.Parameters.SequenceEqual(new FashionMlp(4).Parameters));
+    }
+
+    [Fact]
     public void TrainStep_allocates_nothing_after_warm_up()
     {
         var net = new FashionBn(1);

@@ -75,7 +75,10 @@ public sealed class TrainingContext
     /// <summary>Batches per epoch.</summary>
     public int StepsPerEpoch { get; }
 
-    /// <summary>Set by a callback to stop training after the current epoch (Keras's <c>model.stop_training</c>).</summary>
+    /// <summary>
+    /// Set by a callback to stop training (Keras's <c>model.stop_training</c>): <c>Fit</c> checks it after every batch, as
+    /// Keras 2 does, and then ends the epoch early (its logs are still recorded) and calls <c>OnTrainEnd</c>.
+    /// </summary>
     public bool StopTraining { get; set; }
 }
 

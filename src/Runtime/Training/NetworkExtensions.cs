@@ -18,7 +18,11 @@ public static class NetworkExtensions
     /// <param name="train">Training data: features of width <see cref="INetwork.InputSize"/>, integer labels or float targets.</param>
     /// <param name="epochs">Index of the last epoch + 1.</param>
     /// <param name="batchSize">Samples per step (the last batch of an epoch may be smaller).</param>
-    /// <param name="optimizer">The optimizer; it keeps its state (slots, iteration count) across calls.</param>
+    /// <param name="optimizer">
+    /// The optimizer; it keeps its state (slots, iteration count) across calls. Null: a new <see cref="RmsProp"/> with
+    /// Keras's defaults for this call only (Keras's <c>compile()</c> default is <c>"rmsprop"</c>); pass an instance to
+    /// keep its state between calls.
+    /// </param>
     /// <param name="validation">Data evaluated (inference mode) after each epoch: <c>val_loss</c>, <c>val_accuracy</c>.</param>
     /// <param name="callbacks">Callbacks, called in order.</param>
     /// <param name="initialEpoch">Index of the first epoch (to resume training).</param>
@@ -32,7 +36,7 @@ public static class NetworkExtensions
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
-        if (optimizer is null) throw new ArgumentNullException(nameof(optimizer), "Fit needs an optimizer, e.g. new Sgd(learningRate: 0.01).");
+        optimizer ??= new RmsProp();
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
         if (initialEpoch < 0) throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, "The initial epoch must be ≥ 0.");
         if (verbose is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(verbose), verbose, "verbose is 0 (silent), 1 (progress bar) or 2 (one line per epoch).");

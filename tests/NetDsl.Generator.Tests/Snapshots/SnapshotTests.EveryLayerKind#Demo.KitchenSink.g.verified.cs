@@ -172,7 +172,7 @@ namespace Demo
             public global::NetDsl.ActivationLayer Softmax { get; }
         }
 
-        /// <summary>Runs the network on <paramref name="batchSize"/> samples (training mode: dropout active, BatchNorm on batch statistics).</summary>
+        /// <summary>Runs the network on <paramref name="batchSize"/> samples: in inference mode by default; with <paramref name="training"/> set, dropout is active and BatchNorm uses (and updates) batch statistics.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int batchSize, bool training = false) => Forward(x, y, batchSize, training ? global::NetDsl.ForwardMode.Training : global::NetDsl.ForwardMode.Inference);
 

@@ -168,7 +168,7 @@ namespace Demo
             public global::NetDsl.DenseLayer Dense2 { get; }
         }
 
-        /// <summary>Runs the network on <paramref name="batchSize"/> samples (training mode: dropout active, BatchNorm on batch statistics).</summary>
+        /// <summary>Runs the network on <paramref name="batchSize"/> samples: in inference mode by default; with <paramref name="training"/> set, dropout is active and BatchNorm uses (and updates) batch statistics.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int batchSize, bool training = false) => Forward(x, y, batchSize, training ? global::NetDsl.ForwardMode.Training : global::NetDsl.ForwardMode.Inference);
 
@@ -245,7 +245,7 @@ namespace Demo
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                bool fuse = optimizer.TryGetFusedUpdateRate(out float rate);
+                bool fuse = optimizer.TryGetFusedUpdateRate(WeightLength, out float rate);
                 float loss = ComputeGradientsCore(x, labels, batchSize, fuse, rate);
                 optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables, fuse ? s_fusedKernels : default);
                 return loss;
@@ -292,7 +292,7 @@ namespace Demo
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                bool fuse = optimizer.TryGetFusedUpdateRate(out float rate);
+                bool fuse = optimizer.TryGetFusedUpdateRate(WeightLength, out float rate);
                 float loss = ComputeGradientsCore(x, targets, batchSize, fuse, rate);
                 optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables, fuse ? s_fusedKernels : default);
                 return loss;
