@@ -18,9 +18,13 @@ internal static class Dotnet
     public static string RepositoryRoot { get; } =
         typeof(Dotnet).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, params string[] arguments) =>
+        RunProcessAsync("dotnet", workingDirectory, arguments);
+
+    /// <summary>Runs a program to its end (killed after <see cref="Timeout"/>), returning its exit code and its stdout + stderr.</summary>
+    public static async Task<(int ExitCode, string Output)> RunProcessAsync(string fileName, string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -48,7 +52,7 @@ internal static class Dotnet
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {Timeout}:\n{await stdout}\n{await stderr}");
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in {Timeout}:\n{await stdout}\n{await stderr}");
         }
         return (process.ExitCode, await stdout + await stderr);
     }
