@@ -20,13 +20,13 @@ string? weights = null, data = null, kind = "bn";
 int image = 0;
 for (int i = 0; i < args.Length; i++)
 {
-    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+    string? Next() => i + 1 < args.Length ? args[++i] : null;
     switch (args[i])
     {
-        case "--weights": weights = Next(); break;
-        case "--data": data = Next(); break;
-        case "--model": kind = Next(); break;
-        case "--image": image = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--weights" when Next() is string value: weights = value; break;
+        case "--data" when Next() is string value: data = value; break;
+        case "--model" when Next() is string value: kind = value; break;
+        case "--image" when int.TryParse(Next(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int index): image = index; break;
         default:
             Console.Error.WriteLine("usage: AotInference --weights FILE [--model bn|mlp] [--data DIR] [--image N]");
             return 2;
@@ -58,7 +58,9 @@ catch (Exception e) when (e is WeightFileException or IOException)
     return 1;
 }
 TimeSpan ready = DateTime.Now - Process.GetCurrentProcess().StartTime;
-var (pixels, count, _, _) = Idx.ReadImages(Path.Combine(directory, "t10k-images-idx3-ubyte.gz"));
+string imagesFile = Path.Combine(directory, "t10k-images-idx3-ubyte");
+if (!File.Exists(imagesFile)) imagesFile += ".gz"; // FindDirectory accepts raw or gzip-compressed files
+var (pixels, count, _, _) = Idx.ReadImages(imagesFile);
 if (image < 0 || image >= count)
 {
     Console.Error.WriteLine($"--image must be in [0, {count}).");

@@ -68,6 +68,7 @@ internal static class NetworkEmitter
         if (fusedKernels.Length > 0)
         {
             w.Line("/// <summary>The dense kernels a plain-SGD step updates while computing their gradients (offsets, ascending).</summary>");
+            w.Line(GeneratedCode);
             w.Line($"private static readonly int[] s_fusedKernels = {{ {string.Join(", ", fusedKernels.Select(o => o.ToString(System.Globalization.CultureInfo.InvariantCulture)))} }};");
         }
         w.Line("/// <summary>The weights' layout, checked when weights are loaded.</summary>");

@@ -127,3 +127,12 @@ public partial class SmallA { }
 [Dense(100, Activation.Selu, Init = Init.LecunNormal)]
 [Dense(1, Activation.Sigmoid)]
 public partial class SmallB { }
+
+// Only the first kernel regularized: the others are updated inside their gradient products by a plain SGD step,
+// the first through the optimizer after its L2 term is added.
+[Network(28, 28)]
+[Flatten]
+[Dense(300, Activation.Relu, Init = Init.HeNormal, L2 = 0.01)]
+[Dense(100, Activation.Relu, Init = Init.HeNormal)]
+[Dense(10, Activation.Softmax)]
+public partial class MixedRegularized { }

@@ -20,7 +20,7 @@ public class TrainingTests
     public static TheoryData<string, int> FusedUpdateCases => new()
     {
         { nameof(FashionMlp), 1 }, { nameof(FashionMlp), 32 }, { nameof(FashionBn), 32 }, { nameof(FashionMaxNorm), 8 },
-        { nameof(RegularizedNet), 8 }, { nameof(Residual), 5 }, { "FrozenMlp", 16 },
+        { nameof(RegularizedNet), 8 }, { nameof(MixedRegularized), 8 }, { nameof(Residual), 5 }, { "FrozenMlp", 16 },
     };
 
     /// <summary>
@@ -38,6 +38,7 @@ public class TrainingTests
             nameof(FashionBn) => new FashionBn(3),
             nameof(FashionMaxNorm) => new FashionMaxNorm(3),
             nameof(RegularizedNet) => new RegularizedNet(3),
+            nameof(MixedRegularized) => new MixedRegularized(3),
             nameof(Residual) => new Residual(3),
             _ => throw new ArgumentException(network),
         };

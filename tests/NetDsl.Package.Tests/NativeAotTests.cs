@@ -10,6 +10,7 @@ namespace NetDsl.Package.Tests;
 /// The Native AOT sample publishes (the ILCompiler fails the publish on any trim or AOT warning: warnings are errors)
 /// and the native executable runs its self-test: vectorized kernels, training steps, a weight-file round trip.
 /// </summary>
+[Collection(PackagesCollection.Name)] // not beside the packing: two publishes at once on a small machine invite timeouts
 public class NativeAotTests
 {
     private readonly ITestOutputHelper _output;

@@ -94,6 +94,7 @@ public static partial class Kernels
         CheckLength(b, k * n, nameof(b));
         CheckLength(c, m * n, nameof(c));
         CheckLength(w, m * n, nameof(w));
+        if (c.Overlaps(w)) throw new ArgumentException("The gradient 'c' and the weights 'w' must not overlap.", nameof(w));
         fixed (float* pa = a, pb = b, pc = c, pw = w)
         {
             var args = new GemmArgs { A = pa, Lda = m, TransposedA = true, B = pb, Ldb = n, C = pc, Ldc = n, M = m, K = k, N = n, W = pw, Rate = rate };

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -50,6 +51,12 @@ public static partial class Kernels
     internal static unsafe void Gemm(GemmArgs* g)
     {
         if (g->M == 0 || g->N == 0) return;
+        if (g->K == 0)
+        {
+            // An empty sum: C is 0 (or kept when accumulating), then bias and activation.
+            GemmScalar(g, 0, g->M, 0, g->N);
+            return;
+        }
         if (!Vector256.IsHardwareAccelerated || !Fma.IsSupported)
         {
             GemmScalar(g, 0, g->M, 0, g->N);
@@ -249,20 +256,22 @@ public static partial class Kernels
         }
     }
 
-    [ThreadStatic] private static IntPtr t_pack;
+    [ThreadStatic] private static float[]? t_pack;
 
-    /// <summary>The calling thread's packing buffer (allocated once per thread, 64-byte aligned, never freed: threads that multiply are few and long-lived).</summary>
+    /// <summary>The calling thread's packing buffer (allocated once per thread, 64-byte aligned).</summary>
     private static unsafe float* PackBuffer()
     {
-        if (t_pack == IntPtr.Zero) t_pack = (IntPtr)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)((KC + KC / 2) * NR * sizeof(float)), 64);
-        return (float*)t_pack;
+        // A pinned managed array (the GC frees it with its thread), its first 64-byte boundary used.
+        float[] buffer = t_pack ??= GC.AllocateUninitializedArray<float>((KC + KC / 2) * NR + 16, pinned: true);
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (float*)((address + 63) & ~(nint)63);
     }
 
     /// <summary>
     /// Depth of a block of B. Measured on Zen 4 at W1's shapes, smaller blocks (64–256, an L1-sized packed block) were
     /// slower than one block over the whole depth: the partial sums' round trips through C cost more than L1 residency
-    /// saves. So only very deep products are blocked (a packed block of up to 1,535 × 16 floats, 96 KiB): a layer of up
-    /// to 1,535 inputs sums its products in one chain, in input order, as before packing.
+    /// saves. So only very deep products are blocked (a packed block of up to 1,536 × 16 floats, 96 KiB): a layer of up
+    /// to 1,536 inputs sums its products in one chain, in input order, as before packing.
     /// </summary>
     private const int KC = 1024;
 
@@ -312,7 +321,7 @@ public static partial class Kernels
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         if (TL.Transposed)
         {
-            if (g->W != null)
+            if (g->W != null && p1 == g->K)
             {
                 // The fused update reads and writes these weights (and stores the gradient) after the depth loop:
                 // start bringing the lines of this tile in now, so that the loop hides their latency.

@@ -103,7 +103,8 @@ public abstract class Optimizer
         if (gradients.Length != parameters.Length) throw new ArgumentException("Parameters and gradients differ in length.", nameof(gradients));
         if (alreadyUpdated.Length > 0 && !TryGetFusedUpdateRate(parameters.Length, out _))
         {
-            throw new InvalidOperationException($"{GetType().Name} cannot have had its update fused into the gradient computation (it has state or clipping).");
+            throw new InvalidOperationException(
+                $"{GetType().Name} cannot have had its update fused into the gradient computation (it keeps state, clips gradients, or belongs to a network of another size).");
         }
         EnsureSlots(parameters.Length);
         Clip(gradients, variables);

@@ -43,6 +43,7 @@ namespace Demo
         private const int OutputOffset = 1594;
         private const string ModelName = "FashionBn";
         /// <summary>The dense kernels a plain-SGD step updates while computing their gradients (offsets, ascending).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private static readonly int[] s_fusedKernels = { 1568, 237668, 267968 };
         /// <summary>The weights' layout, checked when weights are loaded.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]

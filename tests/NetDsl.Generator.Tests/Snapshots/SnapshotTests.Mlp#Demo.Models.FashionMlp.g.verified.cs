@@ -40,6 +40,7 @@ namespace Demo.Models
         private const int OutputOffset = 410;
         private const string ModelName = "FashionMlp";
         /// <summary>The dense kernels a plain-SGD step updates while computing their gradients (offsets, ascending).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private static readonly int[] s_fusedKernels = { 0, 235500, 265600 };
         /// <summary>The weights' layout, checked when weights are loaded.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]

@@ -151,6 +151,28 @@ public class GemmTests
     }
 
     [Fact]
+    public void An_empty_depth_gives_zero_then_bias_and_activation_and_keeps_c_when_accumulating()
+    {
+        float[] bias = { 1f, -2f, 3f };
+        var y = new float[] { 9f, 9f, 9f, 9f, 9f, 9f };
+        Kernels.Dense(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, bias, y, 2, 0, 3, Activation.Relu);
+        Assert.Equal(new[] { 1f, 0f, 3f, 1f, 0f, 3f }, y);
+        var c = new float[] { 5f, 6f };
+        Kernels.MatMul(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, c, 1, 0, 2, accumulate: true);
+        Assert.Equal(new[] { 5f, 6f }, c);
+        Kernels.MatMul(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, c, 1, 0, 2);
+        Assert.Equal(new[] { 0f, 0f }, c);
+    }
+
+    [Fact]
+    public void MatMulTNUpdate_refuses_a_gradient_that_overlaps_the_weights()
+    {
+        var buffer = new float[12];
+        var e = Assert.Throws<ArgumentException>(() => Kernels.MatMulTNUpdate(new float[2], new float[3], buffer.AsSpan(0, 6), buffer.AsSpan(3, 6), 0.1f, 2, 1, 3));
+        Assert.Contains("must not overlap", e.Message);
+    }
+
+    [Fact]
     public void Only_plain_sgd_without_clipping_allows_a_fused_update()
     {
         Assert.True(new Sgd(0.1).TryGetFusedUpdateRate(10, out _));
