@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Threading;
@@ -9,6 +10,7 @@ namespace NetDsl;
 public static class NetworkChecks
 {
     /// <summary>Checks a batch of inputs: a positive batch size whose workspace fits in memory, and <c>batchSize × inputSize</c> floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Input(string network, ReadOnlySpan<float> x, int batchSize, int inputSize, int floatsPerSample)
     {
         if (batchSize <= 0)
@@ -37,6 +39,7 @@ public static class NetworkChecks
     /// Whether every value is finite, in one vectorized pass: <c>v·0</c> is 0 for a finite value and NaN for NaN or ±∞,
     /// and a sum of them stays NaN once it is.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool AllFinite(ReadOnlySpan<float> values)
     {
         int i = 0;
@@ -61,6 +64,7 @@ public static class NetworkChecks
     /// Marks a network instance as in use by the calling thread; a second thread using it at the same time gets a
     /// clear exception instead of a corrupted workspace. Called by generated code.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Enter(ref int inUse, string network)
     {
         if (Interlocked.CompareExchange(ref inUse, 1, 0) != 0)
@@ -71,9 +75,11 @@ public static class NetworkChecks
     }
 
     /// <summary>Releases what <see cref="Enter"/> took.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Exit(ref int inUse) => Volatile.Write(ref inUse, 0);
 
     /// <summary>Checks an output buffer of at least <c>batchSize × outputSize</c> floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Output(string network, Span<float> y, int batchSize, int outputSize)
     {
         if (y.Length < (long)batchSize * outputSize)
@@ -84,6 +90,7 @@ public static class NetworkChecks
     }
 
     /// <summary>Checks one label per sample, each in [0, classes) (for one output unit: 0 or 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Labels(string network, ReadOnlySpan<int> labels, int batchSize, int outputSize)
     {
         if (labels.Length != batchSize)
@@ -102,6 +109,7 @@ public static class NetworkChecks
     }
 
     /// <summary>Checks <c>batchSize × outputSize</c> finite targets.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Targets(string network, ReadOnlySpan<float> targets, int batchSize, int outputSize)
     {
         if (targets.Length != (long)batchSize * outputSize)
@@ -118,6 +126,7 @@ public static class NetworkChecks
     }
 
     /// <summary>The exception for a loss that takes the other kind of targets.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static InvalidOperationException WrongTargets(string network, Loss loss, bool labelsGiven) => new(labelsGiven
         ? $"{network} is trained with {loss}, which takes float targets (batch × OutputSize); call the overload with ReadOnlySpan<float> targets."
         : $"{network} is trained with {loss}, which takes integer class labels; call the overload with ReadOnlySpan<int> labels.");

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -18,6 +19,7 @@ public static partial class Kernels
     private const int Chunk = 256;
 
     /// <summary>Applies <paramref name="activation"/> in place to <paramref name="values"/> (rows of <paramref name="width"/> for softmax).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ActivationForward(Activation activation, Span<float> values, int width, float alpha = 0f)
         => ActivationForward(activation, values, values, width, alpha);
 
@@ -25,6 +27,7 @@ public static partial class Kernels
     /// <c>y = activation(x)</c> elementwise (softmax: per row of <paramref name="width"/>). <see cref="Activation.RRelu"/>
     /// here is its inference form, a leaky ReLU with slope <paramref name="alpha"/> (the mean slope).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void ActivationForward(Activation activation, ReadOnlySpan<float> x, Span<float> y, int width, float alpha = 0f)
     {
         if (y.Length < x.Length) throw new ArgumentException("The output is shorter than the input.", nameof(y));
@@ -65,6 +68,7 @@ public static partial class Kernels
     /// Backward through an activation, from its output: <c>gradient ← gradient ⊙ f′</c>, where f′ is computed from
     /// the forward output <paramref name="y"/> (every supported activation's derivative is a function of its output).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void ActivationBackward(Activation activation, ReadOnlySpan<float> y, Span<float> gradient, int width, float alpha = 0f)
     {
         if (gradient.Length < y.Length) throw new ArgumentException("The gradient is shorter than the output.", nameof(gradient));
@@ -155,6 +159,7 @@ public static partial class Kernels
     /// stores in <paramref name="slopes"/> the derivative of each element (1 for x ≥ 0, the drawn slope otherwise) and
     /// writes <c>y = x·slope</c>. The backward pass multiplies the gradient by <paramref name="slopes"/> (<see cref="MultiplyInto"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RReluTraining(ReadOnlySpan<float> x, Span<float> y, Span<float> slopes, float lower, float upper, SeededRandom random)
     {
         if (y.Length < x.Length || slopes.Length < x.Length) throw new ArgumentException("Output or slope buffer too short.");
@@ -167,6 +172,7 @@ public static partial class Kernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Leaky(ReadOnlySpan<float> x, Span<float> y, float alpha)
     {
         int len = x.Length;
@@ -184,6 +190,7 @@ public static partial class Kernels
     }
 
     // y = scale·(x > 0 ? x : alpha·(eˣ − 1)), in chunks through a stack buffer for the exponentials.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExpLinear(ReadOnlySpan<float> x, Span<float> y, float scale, float alpha)
     {
         Span<float> t = stackalloc float[Chunk];
@@ -215,6 +222,7 @@ public static partial class Kernels
     }
 
     /// <summary>Numerically stable softmax of one row (the maximum is subtracted first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SoftmaxRow(ReadOnlySpan<float> logits, Span<float> probabilities)
     {
         float max = TensorPrimitives.Max(logits);

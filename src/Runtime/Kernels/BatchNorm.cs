@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -25,6 +26,7 @@ public static partial class Kernels
     /// <param name="momentum">Moving-average momentum.</param>
     /// <param name="epsilon">Variance epsilon.</param>
     /// <param name="updateMovingStatistics">Whether to update the moving statistics.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BatchNormTraining(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         Span<float> movingMean, Span<float> movingVariance, Span<float> savedMean, Span<float> savedInvStd,
         int batch, int features, float momentum, float epsilon, bool updateMovingStatistics = true)
@@ -68,6 +70,7 @@ public static partial class Kernels
     }
 
     /// <summary>Batch normalization in inference mode: <c>y = γ·(x − m)/√(v + ε) + β</c> with the moving statistics.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BatchNormInference(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         ReadOnlySpan<float> movingMean, ReadOnlySpan<float> movingVariance, int batch, int features, float epsilon)
     {
@@ -104,6 +107,7 @@ public static partial class Kernels
     /// <param name="batch">Rows.</param>
     /// <param name="features">Columns.</param>
     /// <param name="accumulate">Add into <paramref name="inputGradient"/> instead of overwriting it.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BatchNormBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGradient, Span<float> inputGradient,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> savedMean, ReadOnlySpan<float> savedInvStd,
         Span<float> gammaGradient, Span<float> betaGradient, Span<float> scratch, int batch, int features, bool accumulate = false)
@@ -143,6 +147,7 @@ public static partial class Kernels
     }
 
     // acc += (x − μ)², one fused pass.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void AccumulateSquaredDeviation(ReadOnlySpan<float> x, ReadOnlySpan<float> mean, Span<float> acc)
     {
         int n = x.Length, c = 0;
@@ -165,6 +170,7 @@ public static partial class Kernels
     }
 
     // x̂ = x·s + (−μ·s); Σdy += g; Σdy·x̂ += g·x̂ — one fused pass per row.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void BackwardSums(ReadOnlySpan<float> x, ReadOnlySpan<float> g, ReadOnlySpan<float> s, ReadOnlySpan<float> negMeanS,
         Span<float> sumDy, Span<float> sumDyXhat)
     {
@@ -191,6 +197,7 @@ public static partial class Kernels
     }
 
     // dx (+)= g·A + x̂·B + C with x̂ = x·s + (−μ·s) — one fused pass per row.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void BackwardInput(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx, ReadOnlySpan<float> s, ReadOnlySpan<float> negMeanS,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> cc, bool accumulate)
     {
@@ -218,6 +225,7 @@ public static partial class Kernels
     }
 
     /// <summary>Backward through <see cref="BatchNormInference"/> with respect to the input: <c>dx = dy·γ/√(v + ε)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BatchNormInferenceBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> movingVariance, int batch, int features, float epsilon, bool accumulate = false)
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace NetDsl;
@@ -6,6 +7,7 @@ namespace NetDsl;
 public static partial class Kernels
 {
     /// <summary><c>destination ← source</c>, or <c>destination += source</c> when <paramref name="accumulate"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CopyOrAdd(ReadOnlySpan<float> source, Span<float> destination, bool accumulate)
     {
         if (accumulate) TensorPrimitives.Add(destination[..source.Length], source, destination);
@@ -13,6 +15,7 @@ public static partial class Kernels
     }
 
     /// <summary><c>destination (+)= a ⊙ b</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyInto(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> destination, bool accumulate)
     {
         if (accumulate) TensorPrimitives.MultiplyAdd(a, b[..a.Length], destination[..a.Length], destination);
@@ -20,9 +23,11 @@ public static partial class Kernels
     }
 
     /// <summary><c>y = a + b</c> (the <c>Add</c> layer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => TensorPrimitives.Add(a, b[..a.Length], y);
 
     /// <summary>Row-wise concatenation: each row of <paramref name="y"/> is the row of <paramref name="first"/> then the row of <paramref name="second"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ConcatRows(ReadOnlySpan<float> first, int firstWidth, ReadOnlySpan<float> second, int secondWidth, Span<float> y, int batch)
     {
         int w = firstWidth + secondWidth;
@@ -34,6 +39,7 @@ public static partial class Kernels
     }
 
     /// <summary>Backward of <see cref="ConcatRows"/>: splits each gradient row into the two inputs' gradients (either may be empty: not needed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SplitRows(ReadOnlySpan<float> gradient, Span<float> first, int firstWidth, bool accumulateFirst,
         Span<float> second, int secondWidth, bool accumulateSecond, int batch)
     {
@@ -50,6 +56,7 @@ public static partial class Kernels
     /// <c>y = x·keep/(1 − rate)</c>. The per-element factor is stored in <paramref name="mask"/> for the backward pass
     /// (<see cref="MultiplyInto"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DropoutTraining(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float rate, SeededRandom random)
     {
         ArgumentNullException.ThrowIfNull(random);
@@ -67,6 +74,7 @@ public static partial class Kernels
     /// <c>a = ((1 − rate)(1 + rate·α′²))^−½</c>, <c>b = −a·α′·rate</c>: <c>y = a·(x·keep + α′·(1 − keep)) + b</c>. The
     /// derivative <c>a·keep</c> is stored in <paramref name="mask"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AlphaDropoutTraining(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float rate, SeededRandom random)
     {
         ArgumentNullException.ThrowIfNull(random);
@@ -92,6 +100,7 @@ public static partial class Kernels
     /// L1/L2 kernel regularization (Keras <c>l1_l2</c>): returns <c>l1·Σ|w| + l2·Σw²</c> and, when
     /// <paramref name="gradient"/> is not empty, adds <c>l1·sign(w) + 2·l2·w</c> to it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Regularization(ReadOnlySpan<float> weights, float l1, float l2, Span<float> gradient)
     {
         double penalty = 0;
@@ -115,6 +124,7 @@ public static partial class Kernels
     /// Keras's <c>max_norm(maxValue)</c> on a dense kernel (axis 0): for each unit j, <c>n = ‖W[:, j]‖₂</c> and the
     /// column is multiplied by <c>clip(n, 0, maxValue)/(ε + n)</c>, ε = 1e-7.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaxNorm(Span<float> kernel, int inputs, int units, float maxValue, Span<float> scratch)
     {
         Span<float> norms = scratch[..units];

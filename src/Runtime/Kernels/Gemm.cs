@@ -25,6 +25,7 @@ public static partial class Kernels
     /// <param name="units">Output width.</param>
     /// <param name="activation">The activation applied after the bias.</param>
     /// <param name="alpha">The activation's parameter (LeakyReLU slope, ELU scale).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Dense(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> y,
         int batch, int inputs, int units, Activation activation = Activation.Linear, float alpha = 0f)
     {
@@ -54,6 +55,7 @@ public static partial class Kernels
     }
 
     /// <summary><c>c (+)= a·b</c>: <c>a</c> is <c>m × k</c>, <c>b</c> is <c>k × n</c>, <c>c</c> is <c>m × n</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void MatMul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
     {
         CheckLength(a, m * k, nameof(a));
@@ -70,6 +72,7 @@ public static partial class Kernels
     /// <c>c (+)= aᵀ·b</c>: <c>a</c> is <c>k × m</c>, <c>b</c> is <c>k × n</c>, <c>c</c> is <c>m × n</c> — the weight
     /// gradient of a dense layer, <c>dW = xᵀ·dZ</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void MatMulTN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
     {
         CheckLength(a, k * m, nameof(a));
@@ -88,6 +91,7 @@ public static partial class Kernels
     /// without a second pass over the weights. Bit for bit the result of <see cref="MatMulTN"/> followed by
     /// <see cref="Sgd"/>'s update; generated code calls it when <see cref="Optimizer.TryGetFusedUpdateRate"/> allows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void MatMulTNUpdate(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, Span<float> w, float rate, int m, int k, int n)
     {
         CheckLength(a, k * m, nameof(a));
@@ -107,6 +111,7 @@ public static partial class Kernels
     /// gradient of a dense layer, <c>dX = dZ·Wᵀ</c>. For batches of 8 and more it is computed as
     /// <c>dXᵀ = W·dZᵀ</c>, so that the weights are read in their own row-major order (no transposed copy of W).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void MatMulNT(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
     {
         CheckLength(a, m * k, nameof(a));
@@ -137,6 +142,7 @@ public static partial class Kernels
     }
 
     /// <summary>Column sums: <c>sums[j] (+)= Σᵢ m[i, j]</c> — the bias gradient of a dense layer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumRows(ReadOnlySpan<float> matrix, Span<float> sums, int rows, int columns, bool accumulate = false)
     {
         CheckLength(matrix, rows * columns, nameof(matrix));
@@ -147,13 +153,16 @@ public static partial class Kernels
     }
 
     /// <summary><c>destination (n × m) = sourceᵀ</c>, <c>source</c> being <c>m × n</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int m, int n)
         => TransposeCore(source, destination, m, n, accumulate: false);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeInto(ReadOnlySpan<float> source, Span<float> destination, int m, int n, bool accumulate)
         => TransposeCore(source, destination, m, n, accumulate);
 
     /// <summary>Blocked transpose: 8 × 8 blocks through AVX registers (unpack, shuffle, lane permute), scalar edges.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void TransposeCore(ReadOnlySpan<float> source, Span<float> destination, int m, int n, bool accumulate)
     {
         if (source.Length < m * n || destination.Length < m * n) throw new ArgumentException("Transpose buffers too short.");
@@ -182,6 +191,7 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Put(float* p, float value, bool accumulate) => *p = accumulate ? *p + value : value;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Transpose8x8(float* s, int lds, float* d, int ldd, bool accumulate)
     {
         Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + lds), r2 = Avx.LoadVector256(s + 2 * lds), r3 = Avx.LoadVector256(s + 3 * lds);
@@ -210,6 +220,7 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Store(float* p, float value, bool accumulate) => *p = accumulate ? *p + value : value;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe float Dot(float* x, float* y, int k)
     {
         int p = 0;
@@ -225,6 +236,7 @@ public static partial class Kernels
     }
 
     // One row of a against four rows of b: four dot products of length k.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Dot1x4(float* a, float* b, float* c, int k, bool accumulate)
     {
         int p = 0;
@@ -250,6 +262,7 @@ public static partial class Kernels
         Store(c, s0, accumulate); Store(c + 1, s1, accumulate); Store(c + 2, s2, accumulate); Store(c + 3, s3, accumulate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CheckLength(ReadOnlySpan<float> span, int required, string name)
     {
         if (span.Length < required)
@@ -263,6 +276,7 @@ public static partial class Kernels
     {
         [ThreadStatic] private static float[]?[]? t_buffers;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Span<float> Get(int slot, int length)
         {
             float[]?[] buffers = t_buffers ??= new float[]?[4];

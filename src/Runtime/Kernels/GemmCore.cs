@@ -48,6 +48,7 @@ public static partial class Kernels
     /// past it, masked loads and stores for the last columns, bias and ReLU/leaky ReLU fused into the store. Large
     /// products are split across the cores by column panels (or by rows when C is narrow).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void Gemm(GemmArgs* g)
     {
         if (g->M == 0 || g->N == 0) return;
@@ -106,6 +107,7 @@ public static partial class Kernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void OuterRowChunk(void* state, int chunk)
     {
         var g = (GemmArgs*)state;
@@ -156,6 +158,7 @@ public static partial class Kernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void GemmColumnChunk(void* state, int chunk)
     {
         var g = (GemmArgs*)state;
@@ -163,6 +166,7 @@ public static partial class Kernels
         GemmRange(g, 0, g->M, c0, Math.Min(c0 + g->ChunkColumns, g->N));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void GemmRowChunk(void* state, int chunk)
     {
         var g = (GemmArgs*)state;
@@ -173,6 +177,7 @@ public static partial class Kernels
     /// <summary>Rows of A processed together against each column panel (a multiple of <see cref="MR"/>).</summary>
     private const int MC = 96;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void GemmRange(GemmArgs* g, int r0, int r1, int c0, int c1)
     {
         if (g->M == 1 && !g->TransposedA)
@@ -259,6 +264,7 @@ public static partial class Kernels
     [ThreadStatic] private static float[]? t_pack;
 
     /// <summary>The calling thread's packing buffer (allocated once per thread, 64-byte aligned).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe float* PackBuffer()
     {
         // A pinned managed array (the GC frees it with its thread), its first 64-byte boundary used.
@@ -275,6 +281,7 @@ public static partial class Kernels
     /// </summary>
     private const int KC = 1024;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Tile<TL>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb) where TL : struct, ILayout
     {
         if (width == NR) TileRows<TL, V2>(g, i, j, rows, width, p0, p1, b, ldb);
@@ -283,6 +290,7 @@ public static partial class Kernels
         else TileRows<TL, V1M>(g, i, j, rows, width, p0, p1, b, ldb);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void TileRows<TL, TC>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb)
         where TL : struct, ILayout where TC : struct, ICols
     {
@@ -471,6 +479,7 @@ public static partial class Kernels
         FinishVector(g, c + 24, e3 + o3, j + 24, default, false, g->Accumulate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void GemmScalar(GemmArgs* g, int r0, int r1, int c0, int c1)
     {
         for (int i = r0; i < r1; i++)

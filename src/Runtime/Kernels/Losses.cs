@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace NetDsl;
@@ -11,6 +12,7 @@ public static partial class Kernels
     /// Returns the mean over the batch; writes the probabilities (if <paramref name="probabilities"/> is not empty)
     /// and <c>(softmax(z) − onehot(label)) / batch</c> into <paramref name="logitsGradient"/> (if not empty).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float SoftmaxSparseCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> probabilities,
         Span<float> logitsGradient, int batch, int classes)
     {
@@ -44,6 +46,7 @@ public static partial class Kernels
     /// Softmax fused with categorical cross-entropy against (one-hot or probability) targets:
     /// per row <c>−Σⱼ tⱼ·log softmax(z)ⱼ</c>; gradient <c>(softmax(z)·Σt − t) / batch</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> probabilities,
         Span<float> logitsGradient, int batch, int classes)
     {
@@ -84,6 +87,7 @@ public static partial class Kernels
     /// <c>max(z, 0) − z·t + log(1 + e^−|z|)</c>, averaged over units and batch (Keras's mean over the last axis, then
     /// over the batch); gradient <c>(σ(z) − t) / (batch·units)</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float SigmoidBinaryCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> probabilities,
         Span<float> logitsGradient, int batch, int units)
     {
@@ -105,6 +109,7 @@ public static partial class Kernels
     }
 
     /// <summary><see cref="SigmoidBinaryCrossEntropy(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, int)"/> with integer 0/1 labels on a single output unit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float SigmoidBinaryCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> probabilities,
         Span<float> logitsGradient, int batch)
     {
@@ -124,6 +129,7 @@ public static partial class Kernels
     }
 
     /// <summary>Mean squared error over units and batch; gradient <c>2·(y − t) / (batch·units)</c> with respect to the outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float MeanSquaredError(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> outputGradient, int batch, int units)
     {
         int count = batch * units;
@@ -140,6 +146,7 @@ public static partial class Kernels
         return (float)(total / count);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckLabels(ReadOnlySpan<int> labels, int batch, int classes)
     {
         if (labels.Length != batch)
@@ -156,6 +163,7 @@ public static partial class Kernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckTargets(ReadOnlySpan<float> targets, int count)
     {
         if (targets.Length != count)

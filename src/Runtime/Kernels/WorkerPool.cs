@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace NetDsl;
@@ -34,10 +35,12 @@ internal static unsafe class WorkerPool
     public static bool IsParallel => s_workers > 0;
 
     /// <summary>The cores to use: <c>$NETDSL_THREADS</c> when set, else the machine's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ConfiguredThreads() =>
         int.TryParse(Environment.GetEnvironmentVariable("NETDSL_THREADS"), out int n) && n > 0 ? n : Environment.ProcessorCount;
 
     /// <summary>Runs <c>job(state, chunk)</c> for every chunk in [0, <paramref name="chunks"/>) on the calling thread and the workers; returns when all are done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(delegate* managed<void*, int, void> job, void* state, int chunks)
     {
         if (chunks <= 1 || s_workers == 0 || !Monitor.TryEnter(s_gate))
@@ -85,6 +88,7 @@ internal static unsafe class WorkerPool
     /// back, so that with steady timing each core keeps working on the same part of the data from call to call (its
     /// share of a layer's weights stays in its own cache).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Work(bool fromFront)
     {
         while (true)
@@ -99,6 +103,7 @@ internal static unsafe class WorkerPool
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryEnter()
     {
         while (true)
@@ -109,6 +114,7 @@ internal static unsafe class WorkerPool
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Worker[] CreateWorkers()
     {
         var workers = new Worker[s_workers];

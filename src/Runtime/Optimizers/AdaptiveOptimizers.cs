@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace NetDsl;
@@ -32,9 +33,11 @@ public sealed class AdaGrad : Optimizer
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void CreateSlots(int parameterLength) => _accumulator = AddSlot(parameterLength, (float)InitialAccumulatorValue);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, float learningRate, long step)
     {
         Span<float> a = _accumulator.AsSpan(offset, parameters.Length);
@@ -99,6 +102,7 @@ public sealed class RmsProp : Optimizer
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void CreateSlots(int parameterLength)
     {
         _s = AddSlot(parameterLength);
@@ -107,6 +111,7 @@ public sealed class RmsProp : Optimizer
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, float learningRate, long step)
     {
         int n = parameters.Length;
@@ -206,6 +211,7 @@ public sealed class Adam : Optimizer
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void CreateSlots(int parameterLength)
     {
         _m = AddSlot(parameterLength);
@@ -214,10 +220,12 @@ public sealed class Adam : Optimizer
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void BeginStep(long step)
         => _alpha = (float)(Math.Sqrt(1 - Math.Pow(Beta2, step)) / (1 - Math.Pow(Beta1, step)));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override unsafe void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, float learningRate, long step)
     {
         int n = parameters.Length;
@@ -291,6 +299,7 @@ public sealed class AdaMax : Optimizer
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void CreateSlots(int parameterLength)
     {
         _m = AddSlot(parameterLength);
@@ -298,9 +307,11 @@ public sealed class AdaMax : Optimizer
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void BeginStep(long step) => _correction = (float)(1 / (1 - Math.Pow(Beta1, step)));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, float learningRate, long step)
     {
         int n = parameters.Length;
@@ -374,6 +385,7 @@ public sealed class Nadam : Optimizer
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void CreateSlots(int parameterLength)
     {
         _m = AddSlot(parameterLength);
@@ -381,6 +393,7 @@ public sealed class Nadam : Optimizer
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void BeginStep(long step)
     {
         double muT = Beta1 * (1 - 0.5 * Math.Pow(0.96, ScheduleDecay * step));
@@ -394,15 +407,19 @@ public sealed class Nadam : Optimizer
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override double[] GetScalars() => new[] { _product };
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void SetScalars(double[] scalars) => _product = scalars.Length == 1 ? scalars[0] : throw new ArgumentException("Nadam's state has one scalar.");
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void ResetScalars() => _product = 1.0;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, float learningRate, long step)
     {
         int n = parameters.Length;

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
@@ -190,6 +191,7 @@ public abstract class Optimizer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void UpdateChunkOf(void* state, int chunk)
     {
         var args = (UpdateArgs*)state;
@@ -347,6 +349,7 @@ public abstract class Optimizer
     }
 
     /// <summary>Checks that <paramref name="value"/> is a finite number in [<paramref name="min"/>, <paramref name="max"/>) (or ≤ max when <paramref name="maxInclusive"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected static double InRange(double value, double min, double max, string name, bool maxInclusive = false)
     {
         bool ok = value >= min && (maxInclusive ? value <= max : value < max);
@@ -355,12 +358,14 @@ public abstract class Optimizer
     }
 
     /// <summary>Checks that <paramref name="value"/> is a finite number &gt; 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected static double Positive(double value, string name)
     {
         if (!(value > 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number > 0.");
         return value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double NonNegative(double value, string name)
     {
         if (!(value >= 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number ≥ 0 (0 turns it off).");

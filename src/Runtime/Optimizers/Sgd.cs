@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace NetDsl;
@@ -34,9 +35,11 @@ public sealed class Sgd : Optimizer
     private protected override bool IsPlainGradientStep => Momentum == 0;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void CreateSlots(int parameterLength) => _velocity = Momentum > 0 ? AddSlot(parameterLength) : Array.Empty<float>();
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, float learningRate, long step)
     {
         if (Momentum == 0)

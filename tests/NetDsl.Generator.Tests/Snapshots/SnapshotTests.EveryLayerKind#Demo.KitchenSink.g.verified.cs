@@ -261,6 +261,7 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize)
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
@@ -308,6 +309,7 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize)
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
@@ -315,6 +317,7 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardCore(global::System.ReadOnlySpan<float> x, int n, bool training, bool dropout, bool outputActivation)
         {
             _lastBatch = n;
@@ -367,6 +370,7 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Backward(global::System.ReadOnlySpan<float> x, int n)
         {
             global::System.Span<float> acts = _activations;

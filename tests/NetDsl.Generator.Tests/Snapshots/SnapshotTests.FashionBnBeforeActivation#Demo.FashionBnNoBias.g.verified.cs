@@ -258,6 +258,7 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize, bool fuse, float rate)
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
@@ -305,6 +306,7 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize, bool fuse, float rate)
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
@@ -312,6 +314,7 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardCore(global::System.ReadOnlySpan<float> x, int n, bool training, bool dropout, bool outputActivation)
         {
             _lastBatch = n;
@@ -351,6 +354,7 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Backward(global::System.ReadOnlySpan<float> x, int n, bool fuse, float rate)
         {
             global::System.Span<float> acts = _activations;

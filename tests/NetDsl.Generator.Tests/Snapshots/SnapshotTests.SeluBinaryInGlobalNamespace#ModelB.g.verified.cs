@@ -247,6 +247,7 @@ partial class ModelB : global::NetDsl.INetwork
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize, bool fuse, float rate)
     {
         global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
@@ -295,6 +296,7 @@ partial class ModelB : global::NetDsl.INetwork
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize, bool fuse, float rate)
     {
         global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
@@ -308,6 +310,7 @@ partial class ModelB : global::NetDsl.INetwork
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardCore(global::System.ReadOnlySpan<float> x, int n, bool training, bool dropout, bool outputActivation)
     {
         _lastBatch = n;
@@ -333,6 +336,7 @@ partial class ModelB : global::NetDsl.INetwork
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Backward(global::System.ReadOnlySpan<float> x, int n, bool fuse, float rate)
     {
         global::System.Span<float> acts = _activations;
