@@ -1,4 +1,5 @@
 using System;
+using NetDsl.Samples.FashionMnist;
 using BenchmarkDotNet.Attributes;
 
 namespace NetDsl.Benchmarks;
@@ -12,9 +13,9 @@ public class Networks
     /// <summary>W1's forward FLOPs per sample.</summary>
     public const double W1ForwardFlopsPerSample = 532_400;
 
-    private readonly W1Mlp _w1 = new(seed: 42);
-    private readonly W1Mlp _w1Adam = new(seed: 42);
-    private readonly W2BatchNorm _w2 = new(seed: 42);
+    private readonly FashionMlp _w1 = new(seed: 42);
+    private readonly FashionMlp _w1Adam = new(seed: 42);
+    private readonly FashionBn _w2 = new(seed: 42);
     private readonly Optimizer _sgd1 = new Sgd(0.01), _sgd2 = new Sgd(0.01), _adam = new Adam(0.001);
     private float[] _x = [], _y = [];
     private int[] _labels = [];

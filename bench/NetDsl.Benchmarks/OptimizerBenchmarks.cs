@@ -1,4 +1,5 @@
 using System;
+using NetDsl.Samples.FashionMnist;
 using BenchmarkDotNet.Attributes;
 
 namespace NetDsl.Benchmarks;
@@ -32,7 +33,7 @@ public class OptimizerStep
     [GlobalSetup]
     public void Setup()
     {
-        var network = new W1Mlp(seed: 42);
+        var network = new FashionMlp(seed: 42);
         _parameters = network.Parameters.ToArray();
         _variables = network.Variables.ToArray();
         _gradients = Data.Uniform(_parameters.Length, -0.01f, 0.01f, seed: 9);

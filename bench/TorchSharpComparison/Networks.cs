@@ -2,24 +2,7 @@ using NetDsl;
 
 namespace NetDsl.Benchmarks.TorchSharpComparison;
 
-/// <summary>W1 (and W3, W5): the 300-100-10 ReLU MLP, 266,610 weights.</summary>
-[Network(28, 28)]
-[Flatten]
-[Dense(300, Activation.Relu, Init = Init.HeNormal)]
-[Dense(100, Activation.Relu, Init = Init.HeNormal)]
-[Dense(10, Activation.Softmax)]
-public partial class Mlp { }
-
-/// <summary>W2: the notebook's BatchNorm network (BN after Flatten and after each hidden Dense), 271,346 parameters.</summary>
-[Network(28, 28)]
-[Flatten]
-[BatchNorm]
-[Dense(300, Activation.Relu, Init = Init.HeNormal)]
-[BatchNorm]
-[Dense(100, Activation.Relu, Init = Init.HeNormal)]
-[BatchNorm]
-[Dense(10, Activation.Softmax)]
-public partial class BatchNormMlp { }
+// W1 (and W3, W5) and W2 are the FashionMnist sample's FashionMlp and FashionBn (linked from samples/FashionMnist/Networks.cs).
 
 /// <summary>W4: the chapter's deep self-normalizing network, 100 hidden SELU layers of 100 units (LeCun normal).</summary>
 [Network(28, 28)]

@@ -1,4 +1,5 @@
 using System;
+using NetDsl.Samples.FashionMnist;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -100,15 +101,15 @@ internal sealed record Workload(string Name, string Description, int BatchSize, 
     /// <summary>The five workloads of the performance issue.</summary>
     public static IReadOnlyList<Workload> All { get; } =
     [
-        new("W1", "300-100-10 ReLU MLP (He normal), Sgd(0.01), batch 32", 32, () => new Mlp(seed: 42), MlpTwin,
+        new("W1", "300-100-10 ReLU MLP (He normal), Sgd(0.01), batch 32", 32, () => new FashionMlp(seed: 42), MlpTwin,
             new OptimizerSpec(OptimizerKind.Sgd, 0.01), Standardized: false, DefaultSteps: null),
-        new("W2", "the notebook's BatchNorm network (BN-300-BN-100-BN-10, ReLU), Sgd(0.01), batch 32", 32, () => new BatchNormMlp(seed: 42),
+        new("W2", "the notebook's BatchNorm network (BN-300-BN-100-BN-10, ReLU), Sgd(0.01), batch 32", 32, () => new FashionBn(seed: 42),
             BatchNormTwin, new OptimizerSpec(OptimizerKind.Sgd, 0.01), Standardized: false, DefaultSteps: null),
-        new("W3", "W1 with Adam(0.001), batch 32", 32, () => new Mlp(seed: 42), MlpTwin,
+        new("W3", "W1 with Adam(0.001), batch 32", 32, () => new FashionMlp(seed: 42), MlpTwin,
             new OptimizerSpec(OptimizerKind.Adam, 0.001), Standardized: false, DefaultSteps: null),
         new("W4", "100 hidden SELU layers of 100 units (LeCun normal), standardized inputs, Sgd(0.001), batch 128", 128,
             () => new DeepSelu(seed: 42), DeepSeluTwin(), new OptimizerSpec(OptimizerKind.Sgd, 0.001), Standardized: true, DefaultSteps: 100),
-        new("W5", "W1 at batch 1 (online learning), Sgd(0.01)", 1, () => new Mlp(seed: 42), MlpTwin,
+        new("W5", "W1 at batch 1 (online learning), Sgd(0.01)", 1, () => new FashionMlp(seed: 42), MlpTwin,
             new OptimizerSpec(OptimizerKind.Sgd, 0.01), Standardized: false, DefaultSteps: 10_000),
     ];
 

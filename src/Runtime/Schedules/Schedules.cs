@@ -17,11 +17,14 @@ public abstract class LearningRateSchedule
     }
 }
 
-/// <summary>Keras <c>ExponentialDecay</c>: <c>η₀ · rate^(step / decaySteps)</c>, the exponent floored when <see cref="Staircase"/>.</summary>
-public sealed class ExponentialDecay : LearningRateSchedule
+/// <summary>
+/// A decay over <c>step / decaySteps</c> (floored when <see cref="Staircase"/>): what Keras's
+/// <c>ExponentialDecay</c> and <c>InverseTimeDecay</c> share.
+/// </summary>
+public abstract class StepDecaySchedule : LearningRateSchedule
 {
-    /// <summary>Creates the schedule (the notebook: <c>ExponentialDecay(0.01, 20 · 55000 / 32, 0.1)</c> divides the rate by 10 every 20 epochs).</summary>
-    public ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate, bool staircase = false)
+    /// <summary>Checks and stores the parameters.</summary>
+    protected StepDecaySchedule(double initialLearningRate, long decaySteps, double decayRate, bool staircase)
     {
         InitialLearningRate = Rate(initialLearningRate, nameof(initialLearningRate));
         if (decaySteps <= 0) throw new ArgumentOutOfRangeException(nameof(decaySteps), decaySteps, "decaySteps must be positive.");
@@ -33,56 +36,47 @@ public sealed class ExponentialDecay : LearningRateSchedule
     /// <summary>η₀.</summary>
     public double InitialLearningRate { get; }
 
-    /// <summary>Steps per factor of <see cref="DecayRate"/>.</summary>
-    public long DecaySteps { get; }
-
-    /// <summary>The factor per <see cref="DecaySteps"/>.</summary>
-    public double DecayRate { get; }
-
-    /// <summary>Decay in whole steps of <see cref="DecaySteps"/>.</summary>
-    public bool Staircase { get; }
-
-    /// <inheritdoc />
-    public override double Evaluate(long step)
-    {
-        double p = (double)step / DecaySteps;
-        if (Staircase) p = Math.Floor(p);
-        return InitialLearningRate * Math.Pow(DecayRate, p);
-    }
-}
-
-/// <summary>Keras <c>InverseTimeDecay</c> (the book's power scheduling with c = 1): <c>η₀ / (1 + rate · step / decaySteps)</c>.</summary>
-public sealed class InverseTimeDecay : LearningRateSchedule
-{
-    /// <summary>Creates the schedule.</summary>
-    public InverseTimeDecay(double initialLearningRate, long decaySteps, double decayRate, bool staircase = false)
-    {
-        InitialLearningRate = Rate(initialLearningRate, nameof(initialLearningRate));
-        if (decaySteps <= 0) throw new ArgumentOutOfRangeException(nameof(decaySteps), decaySteps, "decaySteps must be positive.");
-        DecaySteps = decaySteps;
-        DecayRate = Rate(decayRate, nameof(decayRate));
-        Staircase = staircase;
-    }
-
-    /// <summary>η₀.</summary>
-    public double InitialLearningRate { get; }
-
-    /// <summary>The step unit.</summary>
+    /// <summary>The step unit: steps per factor of <see cref="DecayRate"/> (exponential) or per unit of time (inverse time).</summary>
     public long DecaySteps { get; }
 
     /// <summary>The decay rate.</summary>
     public double DecayRate { get; }
 
-    /// <summary>Floor <c>step / decaySteps</c>.</summary>
+    /// <summary>Decay in whole steps of <see cref="DecaySteps"/> (floor <c>step / decaySteps</c>).</summary>
     public bool Staircase { get; }
 
-    /// <inheritdoc />
-    public override double Evaluate(long step)
+    /// <summary><c>step / decaySteps</c>, floored when <see cref="Staircase"/>.</summary>
+    protected double Progress(long step)
     {
         double p = (double)step / DecaySteps;
-        if (Staircase) p = Math.Floor(p);
-        return InitialLearningRate / (1 + DecayRate * p);
+        return Staircase ? Math.Floor(p) : p;
     }
+}
+
+/// <summary>Keras <c>ExponentialDecay</c>: <c>η₀ · rate^(step / decaySteps)</c>, the exponent floored when <see cref="StepDecaySchedule.Staircase"/>.</summary>
+public sealed class ExponentialDecay : StepDecaySchedule
+{
+    /// <summary>Creates the schedule (the notebook: <c>ExponentialDecay(0.01, 20 · 55000 / 32, 0.1)</c> divides the rate by 10 every 20 epochs).</summary>
+    public ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate, bool staircase = false)
+        : base(initialLearningRate, decaySteps, decayRate, staircase)
+    {
+    }
+
+    /// <inheritdoc />
+    public override double Evaluate(long step) => InitialLearningRate * Math.Pow(DecayRate, Progress(step));
+}
+
+/// <summary>Keras <c>InverseTimeDecay</c> (the book's power scheduling with c = 1): <c>η₀ / (1 + rate · step / decaySteps)</c>.</summary>
+public sealed class InverseTimeDecay : StepDecaySchedule
+{
+    /// <summary>Creates the schedule.</summary>
+    public InverseTimeDecay(double initialLearningRate, long decaySteps, double decayRate, bool staircase = false)
+        : base(initialLearningRate, decaySteps, decayRate, staircase)
+    {
+    }
+
+    /// <inheritdoc />
+    public override double Evaluate(long step) => InitialLearningRate / (1 + DecayRate * Progress(step));
 }
 
 /// <summary>
