@@ -71,13 +71,10 @@ internal static class NetworkEmitter
         w.Line($"private const int ScratchLength = {plan.ScratchLength};");
         w.Line($"private const int OutputOffset = {plan.OutputOffset};");
         w.Line($"private const string ModelName = \"{spec.ClassName}\";");
-        int[] fusedKernels = FusedKernels(spec);
-        if (fusedKernels.Length > 0)
-        {
-            w.Line("/// <summary>The dense kernels a plain-SGD step updates while computing their gradients (offsets, ascending).</summary>");
-            w.Line(GeneratedCode);
-            w.Line($"private static readonly int[] s_fusedKernels = {{ {string.Join(", ", fusedKernels.Select(o => o.ToString(System.Globalization.CultureInfo.InvariantCulture)))} }};");
-        }
+        w.Line("/// <summary>The dense kernels a plain-SGD step updates while computing their gradients (offsets, ascending).</summary>");
+        w.Line(GeneratedCode);
+        string fused = string.Join(", ", FusedKernels(spec).Select(o => o.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        w.Line(fused.Length == 0 ? "private static readonly int[] s_fusedKernels = { };" : $"private static readonly int[] s_fusedKernels = {{ {fused} }};");
         w.Line("/// <summary>The weights' layout, checked when weights are loaded.</summary>");
         w.Line(GeneratedCode).Line($"public const string Architecture = \"{ArchitectureDescription(spec)}\";");
         w.Line();
@@ -333,7 +330,7 @@ internal static class NetworkEmitter
             w.Line(GeneratedCode);
             w.Open($"public float ComputeGradients({ROS} x, {yType}, int batchSize)");
             OpenGuard(w);
-            w.Line(FusedKernels(spec).Length > 0 ? $"return ComputeGradientsCore(x, {yName}, batchSize, false, 0f);" : $"return ComputeGradientsCore(x, {yName}, batchSize);");
+            w.Line($"return ComputeGradientsCore(x, {yName}, batchSize, false, 0f);");
             CloseGuard(w);
             w.Close();
             w.Line();
@@ -342,18 +339,10 @@ internal static class NetworkEmitter
             w.Open($"public float TrainStep({ROS} x, {yType}, int batchSize, {Rt}.Optimizer optimizer)");
             w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
             OpenGuard(w);
-            if (FusedKernels(spec).Length > 0)
-            {
-                // Plain SGD: the dense kernels without L1/L2 are updated in the pass that computes their gradients.
-                w.Line("bool fuse = optimizer.TryGetFusedUpdateRate(WeightLength, out float rate);");
-                w.Line($"float loss = ComputeGradientsCore(x, {yName}, batchSize, fuse, rate);");
-                w.Line("optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables, fuse ? s_fusedKernels : default);");
-            }
-            else
-            {
-                w.Line($"float loss = ComputeGradientsCore(x, {yName}, batchSize);");
-                w.Line("optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);");
-            }
+            // Plain SGD: the dense kernels without L1/L2 (s_fusedKernels) are updated in the pass that computes their gradients.
+            w.Line("bool fuse = optimizer.TryGetFusedUpdateRate(WeightLength, out float rate);");
+            w.Line($"float loss = ComputeGradientsCore(x, {yName}, batchSize, fuse, rate);");
+            w.Line("optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables, fuse ? s_fusedKernels : default);");
             if (HasConstraints(spec)) w.Line("ApplyConstraints();");
             w.Line("return loss;");
             CloseGuard(w);
@@ -361,9 +350,7 @@ internal static class NetworkEmitter
             w.Line();
             w.Line(GeneratedCode);
             w.Line(Hot);
-            w.Open(FusedKernels(spec).Length > 0
-                ? $"private float ComputeGradientsCore({ROS} x, {yType}, int batchSize, bool fuse, float rate)"
-                : $"private float ComputeGradientsCore({ROS} x, {yType}, int batchSize)");
+            w.Open($"private float ComputeGradientsCore({ROS} x, {yType}, int batchSize, bool fuse, float rate)");
             w.Line($"{Rt}.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);");
             EmitTargetCheck(w, spec, labels);
             if (supported)
@@ -372,7 +359,7 @@ internal static class NetworkEmitter
                 w.Line("EnsureGradients(batchSize);");
                 w.Line("ForwardCore(x, batchSize, true, true, false);");
                 w.Line($"float loss = {(labels ? "LabelLoss" : "TargetLoss")}({yName}, batchSize, true);");
-                w.Line(FusedKernels(spec).Length > 0 ? "Backward(x, batchSize, fuse, rate);" : "Backward(x, batchSize);");
+                w.Line("Backward(x, batchSize, fuse, rate);");
                 if (HasRegularization(spec)) w.Line("loss += Regularize(true);");
                 w.Line("return loss;");
             }
@@ -498,7 +485,7 @@ internal static class NetworkEmitter
         w.Line(GeneratedCode);
         w.Line(Hot);
         bool fusable = FusedKernels(spec).Length > 0;
-        w.Open(fusable ? $"private void Backward({ROS} x, int n, bool fuse, float rate)" : $"private void Backward({ROS} x, int n)");
+        w.Open($"private void Backward({ROS} x, int n, bool fuse, float rate)");
         w.Line($"{S} acts = _activations;");
         w.Line($"{S} grads = _gradients;");
         w.Line($"{ROS} p = _storage.Parameters;");
@@ -627,17 +614,11 @@ internal static class NetworkEmitter
 
     private static void EmitLoss(SourceWriter w, NetworkSpec spec, Plan plan, bool labels)
     {
+        // Only called where the targets fit the loss (ComputeLoss and ComputeGradientsCore throw otherwise).
+        if (!(labels ? SupportsLabels(spec) : SupportsTargets(spec))) return;
         string yType = labels ? "global::System.ReadOnlySpan<int> labels" : $"{ROS} targets";
         w.Line(GeneratedCode);
         w.Open($"private float {(labels ? "LabelLoss" : "TargetLoss")}({yType}, int n, bool gradient)");
-        bool supported = labels ? SupportsLabels(spec) : SupportsTargets(spec);
-        if (!supported)
-        {
-            w.Line($"throw {Rt}.NetworkChecks.WrongTargets(ModelName, {Rt}.Loss.{spec.Loss}, {(labels ? "true" : "false")});");
-            w.Close();
-            w.Line();
-            return;
-        }
         w.Line($"{S} acts = _activations;");
         string logits = $"acts.Slice(n * {plan.LogitsOffset}, n * OutputSize)";
         string probs = plan.HasProbabilities ? "acts.Slice(n * OutputOffset, n * OutputSize)" : "default";

@@ -9,8 +9,6 @@ internal sealed class SourceWriter
     private readonly StringBuilder _sb = new();
     private int _indent;
 
-    public int Indent => _indent;
-
     public SourceWriter Line(string text = "")
     {
         if (text.Length == 0)
@@ -19,13 +17,6 @@ internal sealed class SourceWriter
             return this;
         }
         _sb.Append(' ', _indent * 4).Append(text).Append('\n');
-        return this;
-    }
-
-    /// <summary>Writes several lines, re-indenting each to the current level.</summary>
-    public SourceWriter Lines(string block)
-    {
-        foreach (string line in block.Replace("\r\n", "\n").Split('\n')) Line(line.TrimEnd());
         return this;
     }
 

@@ -7,6 +7,29 @@ namespace NetDsl.Analyzers.Tests;
 /// <summary>NDSL0002: an argument of a layer or of the network is out of range.</summary>
 public class InvalidArgumentTests
 {
+    // ---- Reserved names and the network's own location ----
+
+    [Theory]
+    [InlineData("input")]
+    [InlineData("input_1")]
+    public Task LayerNamedLikeTheInput_IsReportedOnTheName(string name) => VerifyCS.VerifyAnalyzerAsync(/* lang=c# */ $$"""
+        using NetDsl;
+
+        [Network(4)]
+        [Dense(8, Activation.Relu, Init = Init.HeNormal, {|NDSL0002:Name = "{{name}}"|})]
+        [Dense(3, Activation.Softmax)]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public Task NetworkWithoutWeights_IsReportedOnNetwork_EvenWhenALossIsGiven() => VerifyCS.VerifyAnalyzerAsync(/* lang=c# */ """
+        using NetDsl;
+
+        [{|NDSL0002:Network(4, Loss = Loss.MeanSquaredError)|}]
+        [Relu]
+        public partial class Net { }
+        """);
+
     // ---- Dense units ----
 
     [Theory]

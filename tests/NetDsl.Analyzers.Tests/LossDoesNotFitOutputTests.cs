@@ -104,6 +104,8 @@ public class LossDoesNotFitOutputTests
     [InlineData("SparseCategoricalCrossentropy", "3, Activation.Softmax", "Dropout(0.2)")]
     [InlineData("CategoricalCrossentropy", "3, Activation.Softmax", "AlphaDropout(0.1)")]
     [InlineData("BinaryCrossentropy", "1, Activation.Sigmoid", "Dropout(0.5)")]
+    [InlineData("SparseCategoricalCrossentropy", "3, Activation.Softmax", "Flatten")] // was read as logits: softmax twice
+    [InlineData("BinaryCrossentropy", "1, Activation.Sigmoid", "Flatten")]
     public Task OutputActivationFollowedByDropout_IsReported(string loss, string output, string dropout) => VerifyCS.VerifyAnalyzerAsync(/* lang=c# */ $$"""
         using NetDsl;
 

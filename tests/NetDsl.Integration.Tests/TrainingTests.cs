@@ -70,6 +70,28 @@ public class TrainingTests
     }
 
     [Fact]
+    public void A_plain_sgd_bound_to_another_network_refuses_the_step_before_any_weight_moves_and_Reset_frees_it()
+    {
+        // The fused update happens inside the backward pass, before Apply: it must not start for an optimizer whose
+        // Apply is going to refuse the step.
+        (float[] x, int[] y) = RandomBatch(8, 784, 10, 12);
+        var sgd = new Sgd(0.1);
+        new FashionMlp(1).TrainStep(x, y, 8, sgd);                  // binds the optimizer to 266,610 weights
+        var other = new FashionBn(2);                               // 271,346 parameters
+        float[] before = other.Parameters.ToArray();
+        var e = Assert.Throws<InvalidOperationException>(() => other.TrainStep(x, y, 8, sgd));
+        Assert.Contains("one optimizer per network", e.Message);
+        Assert.True(other.Parameters.SequenceEqual(before));
+        Assert.Equal(1, sgd.Iterations);
+
+        sgd.Reset();
+        Assert.Equal(0, sgd.Iterations);
+        other.TrainStep(x, y, 8, sgd);
+        Assert.Equal(1, sgd.Iterations);
+        Assert.False(other.Parameters.SequenceEqual(before));
+    }
+
+    [Fact]
     public void Fit_without_an_optimizer_uses_rmsprop_with_keras_defaults_like_compile()
     {
         (float[] x, int[] y) = RandomBatch(64, 784, 10, 9);
@@ -79,6 +101,13 @@ public class TrainingTests
         explicitOptimizer.Fit(data, epochs: 2, batchSize: 16, optimizer: new RmsProp(0.001, rho: 0.9, epsilon: 1e-7), verbose: 0);
         Assert.True(implicitOptimizer.Parameters.SequenceEqual(explicitOptimizer.Parameters));
         Assert.False(implicitOptimizer.Parameters.SequenceEqual(new FashionMlp(4).Parameters));
+        // A fresh RmsProp per call: two one-epoch calls differ from one two-epoch call (the slots start again).
+        INetwork twice = new FashionMlp(4);
+        twice.Fit(data, epochs: 1, batchSize: 16, verbose: 0, shuffle: false);
+        twice.Fit(data, epochs: 1, batchSize: 16, verbose: 0, shuffle: false);
+        INetwork once = new FashionMlp(4);
+        once.Fit(data, epochs: 2, batchSize: 16, verbose: 0, shuffle: false);
+        Assert.False(twice.Parameters.SequenceEqual(once.Parameters));
     }
 
     [Fact]

@@ -130,7 +130,7 @@ public class TransferAndWeightsTests : IDisposable
         net.SaveWeights(path);
         byte[] before = File.ReadAllBytes(path);
         net.Parameters[0] += 1f;
-        Assert.Throws<IOException>(() => WeightFile.WriteAtomically(path, WeightFile.Serialize(net), _ => throw new IOException("simulated crash before the rename")));
+        Assert.Throws<IOException>(() => AtomicFile.Write(path, WeightFile.Serialize(net), _ => throw new IOException("simulated crash before the rename")));
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
         var reloaded = new FashionMlp(2);

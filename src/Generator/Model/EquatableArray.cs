@@ -16,8 +16,6 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
 
     public EquatableArray(T[] items) => _items = items;
 
-    public EquatableArray(IEnumerable<T> items) => _items = items is T[] a ? a : new List<T>(items).ToArray();
-
     public static EquatableArray<T> Empty => new(Array.Empty<T>());
 
     public int Count => _items?.Length ?? 0;

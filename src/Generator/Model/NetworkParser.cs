@@ -29,11 +29,6 @@ internal sealed class DiagnosticInfo
 /// <summary>What the parser makes of a <c>[Network]</c> class: the spec when the declaration is valid, and the diagnostics.</summary>
 internal sealed class ParseResult
 {
-    public ParseResult(NetworkSpec? spec, IReadOnlyList<DiagnosticInfo> diagnostics)
-        : this(spec, diagnostics, Array.Empty<LayerSource>())
-    {
-    }
-
     public ParseResult(NetworkSpec? spec, IReadOnlyList<DiagnosticInfo> diagnostics, IReadOnlyList<LayerSource> layers)
     {
         Spec = spec;
@@ -255,9 +250,11 @@ internal static class NetworkParser
                     ctx.Report(DiagnosticIds.InvalidArgument, reader.Location("Name"), Describe(i, layer),
                         $"the name \"{declaredName}\" is not valid: use letters, digits and underscores, starting with a letter");
                 }
-                else if (declaredName == "input")
+                else if (declaredName is "input" or "input_1")
                 {
-                    ctx.Report(DiagnosticIds.InvalidArgument, reader.Location("Name"), Describe(i, layer), "\"input\" is reserved for the network's input");
+                    // "input" is what [Add]/[Concat] name the input by; "input_1" is the input's name in the summary,
+                    // in the layer views' Inbound lists and in the ONNX graph.
+                    ctx.Report(DiagnosticIds.InvalidArgument, reader.Location("Name"), Describe(i, layer), $"\"{declaredName}\" is reserved for the network's input");
                 }
                 layer = layer with { Name = declaredName };
             }
@@ -294,7 +291,7 @@ internal static class NetworkParser
         }
         if (ctx.Diagnostics.Count > 0) return null;
 
-        return Layout(type, inputShape.ToArray(), loss, lossLocation, specs, locations, ctx);
+        return Layout(type, inputShape.ToArray(), loss, networkSyntax?.GetLocation() ?? classLocation, lossLocation, specs, locations, ctx);
     }
 
     /// <summary>The properties [DenseDefaults] can supply.</summary>
@@ -504,7 +501,7 @@ internal static class NetworkParser
         }
     }
 
-    private static NetworkSpec? Layout(INamedTypeSymbol type, int[] inputShape, Loss loss, Location? lossLocation,
+    private static NetworkSpec? Layout(INamedTypeSymbol type, int[] inputShape, Loss loss, Location? networkLocation, Location? lossLocation,
         List<LayerSpec> layers, List<Location?> locations, Context ctx)
     {
         int[] shape = inputShape;
@@ -536,7 +533,6 @@ internal static class NetworkParser
                         KernelOffset = (int)parameterOffset,
                         BiasOffset = layer.UseBias ? (int)(parameterOffset + kernel) : -1,
                         ParameterCount = (int)count,
-                        TrainableParameterCount = layer.Trainable ? (int)count : 0,
                     };
                     parameterOffset += count;
                     if (layer.Trainable) trainable += count;
@@ -554,7 +550,6 @@ internal static class NetworkParser
                         BetaOffset = layer.Center ? (int)(parameterOffset + (layer.Scale ? width : 0)) : -1,
                         StateOffset = (int)stateOffset,
                         ParameterCount = (int)(weights + 2L * width),
-                        TrainableParameterCount = layer.Trainable ? (int)weights : 0,
                     };
                     parameterOffset += weights;
                     stateOffset += 2L * width;
@@ -601,10 +596,10 @@ internal static class NetworkParser
         }
         if (parameterOffset == 0)
         {
-            ctx.Report(DiagnosticIds.InvalidArgument, lossLocation, "[Network]", "the network has no weights to train; add a [Dense] layer");
+            ctx.Report(DiagnosticIds.InvalidArgument, networkLocation, "[Network]", "the network has no weights to train; add a [Dense] layer");
             return null;
         }
-        if (stateOffset + parameterOffset > MaxSize) { ReportTooLarge(ctx, lossLocation, "[Network]", stateOffset + parameterOffset); return null; }
+        if (stateOffset + parameterOffset > MaxSize) { ReportTooLarge(ctx, networkLocation, "[Network]", stateOffset + parameterOffset); return null; }
 
         // The output and the loss.
         LayerSpec last = result[result.Count - 1];
@@ -639,13 +634,14 @@ internal static class NetworkParser
         }
         if (mode is OutputMode.LogitsCrossEntropy or OutputMode.LogitsBinaryCrossEntropy)
         {
-            // Dropout is the identity at inference, but a Dropout after the output activation would make the loss read
-            // the (dropped-out) probabilities as logits.
+            // Dropout is the identity at inference and a Flatten of a flat output changes nothing, but either after the
+            // output activation would make the loss read the probabilities as logits (and apply the activation twice).
             int k = result.Count - 1;
-            while (k > 0 && result[k].Kind is LayerKind.Dropout or LayerKind.AlphaDropout) k--;
+            while (k > 0 && result[k].Kind is LayerKind.Dropout or LayerKind.AlphaDropout or LayerKind.Flatten) k--;
             if (k < result.Count - 1 && result[k].Kind is LayerKind.Dense or LayerKind.Activation && result[k].Activation != Activation.Linear)
             {
-                lossProblem = $"the {result[k].Activation} output of {Describe(k, result[k])} is followed by {last.TypeName}, so {lossName} would read its {result[k].Activation} outputs as logits; put the dropout before the output layer";
+                string advice = last.Kind == LayerKind.Flatten ? "the output is already flat: remove the Flatten" : "put the dropout before the output layer";
+                lossProblem = $"the {result[k].Activation} output of {Describe(k, result[k])} is followed by {last.TypeName}, so {lossName} would read its {result[k].Activation} outputs as logits; {advice}";
             }
         }
         if (lossProblem is not null)

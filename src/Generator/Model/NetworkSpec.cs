@@ -110,9 +110,6 @@ internal sealed record LayerSpec
 
     /// <summary>All parameters (Keras's "Param #").</summary>
     public int ParameterCount { get; init; }
-
-    /// <summary>Trainable parameters as declared.</summary>
-    public int TrainableParameterCount { get; init; }
 }
 
 /// <summary>

@@ -639,37 +639,9 @@ public sealed class Dataset
         }
     }
 
-    /// <summary>True when every value is finite (x − x is 0 for finite x and NaN otherwise).</summary>
-    private static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            int width = Vector<float>.Count;
-            for (; i <= values.Length - width; i += width)
-            {
-                var v = new Vector<float>(values.Slice(i));
-                if (!Vector.EqualsAll(v - v, Vector<float>.Zero))
-                {
-                    return false;
-                }
-            }
-        }
-
-        for (; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     private static void CheckFinite(float[] values, int width, string paramName, string what)
     {
-        if (AllFinite(values))
+        if (NetworkChecks.AllFinite(values))
         {
             return;
         }

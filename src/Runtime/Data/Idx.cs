@@ -466,50 +466,19 @@ public static class Idx
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
     }
 
-    private static void WriteFile(string path, Action<Stream> write)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string fullPath = Path.GetFullPath(path);
-        string temporary = fullPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
+    private static void WriteFile(string path, Action<Stream> write) =>
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
             {
-                if (fullPath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-                {
-                    using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
-                    write(gzip);
-                }
-                else
-                {
-                    write(file);
-                }
-
-                file.Flush(flushToDisk: true);
+                using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
+                write(gzip);
             }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+            else
+            {
+                write(file);
+            }
+        });
 
     private static IdxArray ReadCore(Stream stream, string name, int? expectedMagic, string? expectedDescription)
     {

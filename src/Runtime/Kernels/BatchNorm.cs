@@ -115,11 +115,11 @@ public static partial class Kernels
         Span<float> sumDy = scratch[..features];
         Span<float> sumDyXhat = scratch.Slice(features, features);
         // Per-feature vectors: xhat = x·s + (−μ·s); dx = g·A + xhat·B + C.
-        Span<float> work = Scratch.Get(3, 5 * features);
-        Span<float> negMeanS = work.Slice(features, features);
-        Span<float> a = work.Slice(2 * features, features);
-        Span<float> bCoef = work.Slice(3 * features, features);
-        Span<float> cCoef = work.Slice(4 * features, features);
+        Span<float> work = Scratch.Get(3, 4 * features);
+        Span<float> negMeanS = work[..features];
+        Span<float> a = work.Slice(features, features);
+        Span<float> bCoef = work.Slice(2 * features, features);
+        Span<float> cCoef = work.Slice(3 * features, features);
         ReadOnlySpan<float> mean = savedMean[..features], s = savedInvStd[..features];
         TensorPrimitives.Multiply(mean, s, negMeanS);
         TensorPrimitives.Negate(negMeanS, negMeanS);

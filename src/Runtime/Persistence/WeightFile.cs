@@ -52,7 +52,7 @@ public static class WeightFile
     {
         ArgumentNullException.ThrowIfNull(model);
         byte[] bytes = Serialize(model);
-        WriteAtomically(path, bytes);
+        AtomicFile.Write(path, bytes);
     }
 
     /// <summary>
@@ -81,7 +81,7 @@ public static class WeightFile
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
-        WriteAtomically(path, Serialize(model, optimizer.CaptureState()));
+        AtomicFile.Write(path, Serialize(model, optimizer.CaptureState()));
     }
 
     /// <summary>
@@ -261,32 +261,6 @@ public static class WeightFile
     }
 
     private static string ModelName(INetwork model) => model.GetType().Name;
-
-    /// <summary>Writes <paramref name="bytes"/> to a temporary file next to <paramref name="path"/>, flushes it to disk, and renames it over <paramref name="path"/>.</summary>
-    internal static void WriteAtomically(string path, ReadOnlySpan<byte> bytes, Action<string>? beforeRename = null)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new IOException($"{path} is a directory.");
-        string directory = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            beforeRename?.Invoke(temp);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
-    }
 
     private ref struct SpanWriter
     {

@@ -47,6 +47,9 @@ namespace Demo
         private const int ScratchLength = 0;
         private const int OutputOffset = 188;
         private const string ModelName = "KitchenSink";
+        /// <summary>The dense kernels a plain-SGD step updates while computing their gradients (offsets, ascending).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private static readonly int[] s_fusedKernels = { };
         /// <summary>The weights' layout, checked when weights are loaded.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public const string Architecture = "input(8); dense(8x16,bias); dense(16x16,bias); dense(24x12,bias); dense(12x4,bias); weights 768, state 0";
@@ -234,7 +237,7 @@ namespace Demo
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                return ComputeGradientsCore(x, labels, batchSize);
+                return ComputeGradientsCore(x, labels, batchSize, false, 0f);
             }
             finally
             {
@@ -250,8 +253,9 @@ namespace Demo
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                float loss = ComputeGradientsCore(x, labels, batchSize);
-                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);
+                bool fuse = optimizer.TryGetFusedUpdateRate(WeightLength, out float rate);
+                float loss = ComputeGradientsCore(x, labels, batchSize, fuse, rate);
+                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables, fuse ? s_fusedKernels : default);
                 return loss;
             }
             finally
@@ -262,7 +266,7 @@ namespace Demo
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize)
+        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> labels, int batchSize, bool fuse, float rate)
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
             global::NetDsl.NetworkChecks.Labels(ModelName, labels, batchSize, OutputSize);
@@ -270,7 +274,7 @@ namespace Demo
             EnsureGradients(batchSize);
             ForwardCore(x, batchSize, true, true, false);
             float loss = LabelLoss(labels, batchSize, true);
-            Backward(x, batchSize);
+            Backward(x, batchSize, fuse, rate);
             loss += Regularize(true);
             return loss;
         }
@@ -282,7 +286,7 @@ namespace Demo
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                return ComputeGradientsCore(x, targets, batchSize);
+                return ComputeGradientsCore(x, targets, batchSize, false, 0f);
             }
             finally
             {
@@ -298,8 +302,9 @@ namespace Demo
             global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
             try
             {
-                float loss = ComputeGradientsCore(x, targets, batchSize);
-                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables);
+                bool fuse = optimizer.TryGetFusedUpdateRate(WeightLength, out float rate);
+                float loss = ComputeGradientsCore(x, targets, batchSize, fuse, rate);
+                optimizer.Apply(_storage.Parameters, _storage.Gradients, _storage.Variables, fuse ? s_fusedKernels : default);
                 return loss;
             }
             finally
@@ -310,7 +315,7 @@ namespace Demo
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize)
+        private float ComputeGradientsCore(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> targets, int batchSize, bool fuse, float rate)
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
             throw global::NetDsl.NetworkChecks.WrongTargets(ModelName, global::NetDsl.Loss.SparseCategoricalCrossentropy, false);
@@ -371,7 +376,7 @@ namespace Demo
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Backward(global::System.ReadOnlySpan<float> x, int n)
+        private void Backward(global::System.ReadOnlySpan<float> x, int n, bool fuse, float rate)
         {
             global::System.Span<float> acts = _activations;
             global::System.Span<float> grads = _gradients;
@@ -461,12 +466,6 @@ namespace Demo
             global::System.Span<float> acts = _activations;
             global::System.Span<float> grad = gradient ? new global::System.Span<float>(_gradients, n * 152, n * OutputSize) : default;
             return global::NetDsl.Kernels.SoftmaxSparseCrossEntropy(acts.Slice(n * 184, n * OutputSize), labels, acts.Slice(n * OutputOffset, n * OutputSize), grad, n, OutputSize);
-        }
-
-        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        private float TargetLoss(global::System.ReadOnlySpan<float> targets, int n, bool gradient)
-        {
-            throw global::NetDsl.NetworkChecks.WrongTargets(ModelName, global::NetDsl.Loss.SparseCategoricalCrossentropy, false);
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]

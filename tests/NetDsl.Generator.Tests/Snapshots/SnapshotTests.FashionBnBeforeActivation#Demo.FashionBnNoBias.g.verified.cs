@@ -428,12 +428,6 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        private float TargetLoss(global::System.ReadOnlySpan<float> targets, int n, bool gradient)
-        {
-            throw global::NetDsl.NetworkChecks.WrongTargets(ModelName, global::NetDsl.Loss.SparseCategoricalCrossentropy, false);
-        }
-
-        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private void EnsureActivations(int n)
         {
             if (n > _activationCapacity)
