@@ -177,19 +177,17 @@ public static partial class Kernels
                     for (; j + 8 <= n; j += 8) Transpose8x8(src + i * n + j, n, dst + j * m + i, m, accumulate);
                     for (; j < n; j++)
                     {
-                        for (int r = i; r < i + 8; r++) Put(dst + j * m + r, src[r * n + j], accumulate);
+                        for (int r = i; r < i + 8; r++) Store(dst + j * m + r, src[r * n + j], accumulate);
                     }
                 }
             }
             for (; i < m; i++)
             {
-                for (int j = 0; j < n; j++) Put(dst + j * m + i, src[i * n + j], accumulate);
+                for (int j = 0; j < n; j++) Store(dst + j * m + i, src[i * n + j], accumulate);
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Put(float* p, float value, bool accumulate) => *p = accumulate ? *p + value : value;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Transpose8x8(float* s, int lds, float* d, int ldd, bool accumulate)

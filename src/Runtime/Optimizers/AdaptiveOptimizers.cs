@@ -230,10 +230,11 @@ public sealed class Adam : Optimizer
     {
         int n = parameters.Length;
         float b1 = 1f - (float)Beta1, b2 = 1f - (float)Beta2, eps = (float)Epsilon, a = learningRate * _alpha;
-        fixed (float* p = parameters, g = gradients, m = &_m[offset], v = &_v[offset])
+        Span<float> vMax = AmsGrad ? _vMax.AsSpan(offset, n) : default;
+        fixed (float* p = parameters, g = gradients, m = &_m[offset], v = &_v[offset], vm = vMax)
         {
             int i = 0;
-            if (!AmsGrad && Vector256.IsHardwareAccelerated)
+            if (Vector256.IsHardwareAccelerated)
             {
                 Vector256<float> vb1 = Vector256.Create(b1), vb2 = Vector256.Create(b2), veps = Vector256.Create(eps), va = Vector256.Create(a);
                 for (; i + 8 <= n; i += 8)
@@ -245,7 +246,13 @@ public sealed class Adam : Optimizer
                     vi += vb2 * (gi * gi - vi);
                     Vector256.Store(mi, m + i);
                     Vector256.Store(vi, v + i);
-                    Vector256.Store(Vector256.Load(p + i) - va * mi / (Vector256.Sqrt(vi) + veps), p + i);
+                    Vector256<float> denom = vi;
+                    if (AmsGrad)
+                    {
+                        denom = Vector256.Max(Vector256.Load(vm + i), vi);
+                        Vector256.Store(denom, vm + i);
+                    }
+                    Vector256.Store(Vector256.Load(p + i) - va * mi / (Vector256.Sqrt(denom) + veps), p + i);
                 }
             }
             for (; i < n; i++)
@@ -256,8 +263,8 @@ public sealed class Adam : Optimizer
                 float denom = v[i];
                 if (AmsGrad)
                 {
-                    _vMax[offset + i] = MathF.Max(_vMax[offset + i], v[i]);
-                    denom = _vMax[offset + i];
+                    vm[i] = MathF.Max(vm[i], v[i]);
+                    denom = vm[i];
                 }
                 p[i] -= a * m[i] / (MathF.Sqrt(denom) + eps);
             }

@@ -111,7 +111,7 @@ public class AdaptiveOptimizerTests
         foreach (Func<Optimizer> create in new Func<Optimizer>[]
         {
             () => new AdaGrad(0.1), () => new RmsProp(0.01), () => new RmsProp(0.01, momentum: 0.9, centered: true), () => new RmsProp(0.01, centered: true),
-            () => new Adam(0.01), () => new AdaMax(0.01), () => new Nadam(0.01), () => new Sgd(0.1, 0.9, nesterov: true),
+            () => new Adam(0.01), () => new Adam(0.01, amsgrad: true), () => new AdaMax(0.01), () => new Nadam(0.01), () => new Sgd(0.1, 0.9, nesterov: true),
         })
         {
             var whole = new ParameterVariable[] { new(0, 19, 0, VariableKind.Kernel, true) };
