@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Xunit.Sdk;
@@ -71,8 +72,16 @@ internal static class SnapshotAssert
 
     private static string ProjectDirectory(string callerFile)
     {
+        // The build records the project's folder (see the .csproj); the caller's path is the fallback, and it is /_/...
+        // under a deterministic (ContinuousIntegrationBuild) build.
+        string? recorded = typeof(SnapshotAssert).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "NetDsl.Generator.Tests.ProjectDirectory")?.Value;
+        if (recorded is not null && File.Exists(Path.Combine(recorded, ProjectFile))) return recorded;
         string? dir = Path.GetDirectoryName(callerFile);
-        while (dir is not null && !File.Exists(Path.Combine(dir, "NetDsl.Generator.Tests.csproj"))) dir = Path.GetDirectoryName(dir);
-        return dir ?? throw new InvalidOperationException($"Cannot find the test project above {callerFile}.");
+        while (dir is not null && !File.Exists(Path.Combine(dir, ProjectFile))) dir = Path.GetDirectoryName(dir);
+        return dir ?? throw new InvalidOperationException(
+            $"Cannot find {ProjectFile}: not in the folder the build recorded ('{recorded}') nor above {callerFile}.");
     }
+
+    private const string ProjectFile = "NetDsl.Generator.Tests.csproj";
 }
