@@ -86,6 +86,15 @@ internal static class NetworkEmitter
         w.Line("private float[] _activations = global::System.Array.Empty<float>();");
         w.Line("private float[] _gradients = global::System.Array.Empty<float>();");
         w.Line("private int _activationCapacity, _gradientCapacity, _lastBatch, _inUse;");
+        if (FusedKernels(spec).Length > 0)
+        {
+            // A fused plain-SGD step updates these kernels without storing their gradients; the gradients are computed
+            // from the step's saved inputs and output gradients when Gradients is read (or before the workspace is reused).
+            w.Line($"private readonly bool[] _pendingKernels = new bool[{FusedKernels(spec).Length}];");
+            w.Line("private bool _gradientsPending;");
+            w.Line("private int _pendingBatch;");
+            if (FusedReadsInput(spec)) w.Line("private float[] _savedInput = global::System.Array.Empty<float>();");
+        }
         w.Line();
 
         // Constructor.
@@ -124,7 +133,8 @@ internal static class NetworkEmitter
         EmitLoss(w, spec, plan, labels: false);
         EmitRegularization(w, spec);
         EmitConstraints(w, spec, plan);
-        EmitCapacity(w);
+        EmitCapacity(w, spec);
+        EmitPendingGradients(w, spec, plan);
         w.Close();
     }
 
@@ -136,8 +146,15 @@ internal static class NetworkEmitter
         w.Line(GeneratedCode).Line("public LayerViews Layers { get; }");
         w.Line("/// <summary>All weights (kernels, biases, γ, β) in one buffer.</summary>");
         w.Line(GeneratedCode).Line($"public {S} Parameters => _storage.Parameters;");
-        w.Line("/// <summary>The gradients of the last training step, laid out as <see cref=\"Parameters\"/>.</summary>");
-        w.Line(GeneratedCode).Line($"public {S} Gradients => _storage.Gradients;");
+        w.Line("/// <summary>The gradients of the last training step, laid out as <see cref=\"Parameters\"/> (after a fused plain-SGD step, the kernels' gradients are computed on first reading).</summary>");
+        if (FusedKernels(spec).Length > 0)
+        {
+            w.Line(GeneratedCode).Line($"public {S} Gradients => _gradientsPending ? SettleGradients() : _storage.Gradients;");
+        }
+        else
+        {
+            w.Line(GeneratedCode).Line($"public {S} Gradients => _storage.Gradients;");
+        }
         w.Line("/// <summary>Non-trainable state: BatchNorm moving means and variances.</summary>");
         w.Line(GeneratedCode).Line($"public {S} State => _storage.State;");
         w.Line("/// <summary>The weight variables and their offsets in <see cref=\"Parameters\"/>.</summary>");
@@ -355,6 +372,8 @@ internal static class NetworkEmitter
             EmitTargetCheck(w, spec, labels);
             if (supported)
             {
+                // This step recomputes every gradient: what the last fused step left to compute is superseded.
+                if (FusedKernels(spec).Length > 0) w.Line("DiscardPendingGradients();");
                 w.Line("EnsureActivations(batchSize);");
                 w.Line("EnsureGradients(batchSize);");
                 w.Line("ForwardCore(x, batchSize, true, true, false);");
@@ -489,7 +508,14 @@ internal static class NetworkEmitter
         w.Line($"{S} acts = _activations;");
         w.Line($"{S} grads = _gradients;");
         w.Line($"{ROS} p = _storage.Parameters;");
-        if (fusable) w.Line($"{S} pw = _storage.Parameters;");
+        if (fusable)
+        {
+            w.Line($"{S} pw = _storage.Parameters;");
+            w.Open("if (fuse)");
+            w.Line("_gradientsPending = true;");
+            w.Line("_pendingBatch = n;");
+            w.Close();
+        }
         w.Line($"{S} dp = _storage.Gradients;");
         if (spec.StateLength > 0) w.Line($"{ROS} st = _storage.State;");
         if (plan.ScratchLength > 0) w.Line($"{S} s = _scratch;");
@@ -544,7 +570,12 @@ internal static class NetworkEmitter
                     w.Open($"if (Layers.{l.PropertyName}.Trainable)");
                     if (IsFusable(l))
                     {
-                        w.Line($"if (fuse) {K}.MatMulTNUpdate({input}, {g}, dp.Slice({l.KernelOffset}, {kernelLength}), pw.Slice({l.KernelOffset}, {kernelLength}), rate, {l.InputWidth}, n, {l.Units});");
+                        // The step without the gradient; MaterializeGradients computes it if it is read.
+                        w.Open("if (fuse)");
+                        if (inputNode < 0) w.Line("x.Slice(0, n * InputSize).CopyTo(_savedInput);");
+                        w.Line($"{K}.MatMulTNStep({input}, {g}, pw.Slice({l.KernelOffset}, {kernelLength}), rate, {l.InputWidth}, n, {l.Units});");
+                        w.Line($"_pendingKernels[{FusedIndex(spec, i)}] = true;");
+                        w.Close();
                         w.Line($"else {K}.MatMulTN({input}, {g}, dp.Slice({l.KernelOffset}, {kernelLength}), {l.InputWidth}, n, {l.Units});");
                     }
                     else
@@ -646,6 +677,64 @@ internal static class NetworkEmitter
     /// <summary>The offsets of the fusable kernels, ascending.</summary>
     private static int[] FusedKernels(NetworkSpec spec) => spec.Layers.Where(IsFusable).Select(l => l.KernelOffset).OrderBy(o => o).ToArray();
 
+    /// <summary>The position of fusable layer <paramref name="layer"/> among the fusable layers (its flag in <c>_pendingKernels</c>).</summary>
+    private static int FusedIndex(NetworkSpec spec, int layer) => spec.Layers.Take(layer).Count(IsFusable);
+
+    /// <summary>Whether a fusable dense layer reads the network's input itself (then a fused step saves a copy of it).</summary>
+    private static bool FusedReadsInput(NetworkSpec spec)
+    {
+        var plan = new Plan(spec);
+        return spec.Layers.Where(IsFusable).Any(l => plan.Resolve(l.InputNode) < 0);
+    }
+
+    /// <summary>
+    /// The deferred kernel gradients of a fused plain-SGD step: <c>dW = xᵀ·dZ</c> from the step's layer inputs and output
+    /// gradients, which stay in the workspace until it is reused — the values <see cref="Kernels.MatMulTN"/> would have
+    /// stored during the step.
+    /// </summary>
+    private static void EmitPendingGradients(SourceWriter w, NetworkSpec spec, Plan plan)
+    {
+        if (FusedKernels(spec).Length == 0) return;
+        IReadOnlyList<LayerSpec> layers = spec.Layers;
+        w.Line();
+        w.Line(GeneratedCode);
+        w.Open("private void DiscardPendingGradients()");
+        w.Line("_gradientsPending = false;");
+        w.Line("global::System.Array.Clear(_pendingKernels);");
+        w.Close();
+        w.Line();
+        w.Line(GeneratedCode);
+        w.Open($"private {S} SettleGradients()");
+        OpenGuard(w);
+        w.Line("if (_gradientsPending) MaterializeGradients();");
+        w.Line("return _storage.Gradients;");
+        CloseGuard(w);
+        w.Close();
+        w.Line();
+        w.Line(GeneratedCode);
+        w.Open("private void MaterializeGradients()");
+        w.Line("_gradientsPending = false;");
+        w.Line("int n = _pendingBatch;");
+        w.Line($"{S} acts = _activations;");
+        w.Line($"{S} grads = _gradients;");
+        w.Line($"{S} dp = _storage.Gradients;");
+        if (FusedReadsInput(spec)) w.Line($"{ROS} x = new {ROS}(_savedInput, 0, n * InputSize);");
+        for (int i = 0; i < layers.Count; i++)
+        {
+            LayerSpec l = layers[i];
+            if (!IsFusable(l)) continue;
+            int inputNode = plan.Resolve(l.InputNode);
+            string input = inputNode < 0 ? "x" : $"acts.Slice(n * {plan.ActOffset[inputNode]}, n * {layers[inputNode].OutputWidth})";
+            int j = FusedIndex(spec, i);
+            w.Line($"// {i}: {l.Name} ({l.TypeName})");
+            w.Open($"if (_pendingKernels[{j}])");
+            w.Line($"_pendingKernels[{j}] = false;");
+            w.Line($"{K}.MatMulTN({input}, grads.Slice(n * {plan.GradOffset[i]}, n * {l.Units}), dp.Slice({l.KernelOffset}, {l.InputWidth * l.Units}), {l.InputWidth}, n, {l.Units});");
+            w.Close();
+        }
+        w.Close();
+    }
+
     private static bool HasRegularization(NetworkSpec spec) => spec.Layers.Any(l => l.Kind == LayerKind.Dense && (l.L1 > 0 || l.L2 > 0));
 
     private static bool HasConstraints(NetworkSpec spec) => spec.Layers.Any(l => l.Kind == LayerKind.Dense && l.MaxNorm > 0);
@@ -685,10 +774,13 @@ internal static class NetworkEmitter
         w.Line();
     }
 
-    private static void EmitCapacity(SourceWriter w)
+    private static void EmitCapacity(SourceWriter w, NetworkSpec spec)
     {
+        bool fusable = FusedKernels(spec).Length > 0;
         w.Line(GeneratedCode);
         w.Open("private void EnsureActivations(int n)");
+        // The workspace is about to be reused: compute first the gradients the last fused step left pending.
+        if (fusable) w.Line("if (_gradientsPending) MaterializeGradients();");
         w.Open("if (n > _activationCapacity)");
         w.Line("_activations = new float[n * ActivationsPerSample];");
         w.Line("_activationCapacity = n;");
@@ -699,6 +791,7 @@ internal static class NetworkEmitter
         w.Open("private void EnsureGradients(int n)");
         w.Open("if (n > _gradientCapacity)");
         w.Line("_gradients = new float[n * GradientsPerSample];");
+        if (FusedReadsInput(spec)) w.Line("_savedInput = new float[n * InputSize];");
         w.Line("_gradientCapacity = n;");
         w.Close();
         w.Close();

@@ -51,30 +51,7 @@ public class GradientTests
         float[] x = new float[n * net.InputSize];
         for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian();
 
-        // Integer labels where the loss takes them, float targets otherwise.
-        int[]? labels = null;
-        float[]? targets = null;
-        if (net.Loss == Loss.SparseCategoricalCrossentropy || (net.Loss == Loss.BinaryCrossentropy && net.OutputSize == 1 && name.Contains("sigmoid layer")))
-        {
-            labels = new int[n];
-            for (int i = 0; i < n; i++) labels[i] = random.NextInt(net.OutputSize == 1 ? 2 : net.OutputSize);
-        }
-        else
-        {
-            targets = new float[n * net.OutputSize];
-            for (int i = 0; i < n; i++)
-            {
-                for (int j = 0; j < net.OutputSize; j++)
-                {
-                    targets[i * net.OutputSize + j] = net.Loss switch
-                    {
-                        Loss.CategoricalCrossentropy => j == i % net.OutputSize ? 1f : 0f,
-                        Loss.BinaryCrossentropy => random.NextFloat(),
-                        _ => (float)random.NextGaussian(),
-                    };
-                }
-            }
-        }
+        (int[]? labels, float[]? targets) = Targets(net, name, n, random);
 
         float EvaluateLoss()
         {
@@ -109,6 +86,79 @@ public class GradientTests
         }
         Assert.True(checkedCount > 20, $"only {checkedCount} parameters checked");
         Assert.True(failures.Count == 0, $"{name}: {failures.Count} of {checkedCount} gradients disagree:\n" + string.Join("\n", failures));
+    }
+
+    /// <summary>Integer labels where the loss takes them, float targets otherwise.</summary>
+    private static (int[]? Labels, float[]? Targets) Targets(INetwork net, string name, int n, SeededRandom random)
+    {
+        if (net.Loss == Loss.SparseCategoricalCrossentropy || (net.Loss == Loss.BinaryCrossentropy && net.OutputSize == 1 && name.Contains("sigmoid layer")))
+        {
+            var labels = new int[n];
+            for (int i = 0; i < n; i++) labels[i] = random.NextInt(net.OutputSize == 1 ? 2 : net.OutputSize);
+            return (labels, null);
+        }
+        var targets = new float[n * net.OutputSize];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < net.OutputSize; j++)
+            {
+                targets[i * net.OutputSize + j] = net.Loss switch
+                {
+                    Loss.CategoricalCrossentropy => j == i % net.OutputSize ? 1f : 0f,
+                    Loss.BinaryCrossentropy => random.NextFloat(),
+                    _ => (float)random.NextGaussian(),
+                };
+            }
+        }
+        return (null, targets);
+    }
+
+    /// <summary>
+    /// A plain-SGD step updates the dense kernels without storing their gradients; <see cref="INetwork.Gradients"/>
+    /// computes them from the step's saved inputs when it is read — also after the caller reused the input buffer, after
+    /// a forward pass on a larger batch (the workspace is reallocated: the gradients are computed before), after a
+    /// ComputeLoss, and after a second step nobody read the first one of. Every time, bit for bit what a step that
+    /// stores them (ComputeGradients on the same weights and batch) leaves.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Deferred_gradients_of_a_fused_step_are_the_stored_ones(string name, Func<INetwork> create)
+    {
+        foreach (string access in new[] { "read at once", "after a larger forward", "after ComputeLoss", "after a second step" })
+        {
+            INetwork fused = create(), reference = create();
+            const int n = 6;
+            var random = new SeededRandom(7, name.Length);
+            int steps = access == "after a second step" ? 2 : 1;
+            for (int step = 0; step < steps; step++)
+            {
+                float[] x = new float[n * fused.InputSize];
+                for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian();
+                (int[]? labels, float[]? targets) = Targets(fused, name, n, random);
+                // The reference: the gradients stored at the weights before the step, then the same update.
+                if (labels is not null) reference.ComputeGradients(x, labels, n);
+                else reference.ComputeGradients(x, targets, n);
+                float[] expected = reference.Gradients.ToArray();
+                new Sgd(0.05).Apply(reference.Parameters, reference.Gradients, reference.Variables);
+
+                var sgd = new Sgd(0.05);
+                Assert.True(sgd.TryGetFusedUpdateRate(fused.Parameters.Length, out _));
+                if (labels is not null) fused.TrainStep(x, labels, n, sgd);
+                else fused.TrainStep(x, targets, n, sgd);
+                if (step < steps - 1) continue;
+
+                Array.Fill(x, float.NaN); // the caller's buffer, reused
+                if (access == "after a larger forward") fused.Forward(new float[3 * n * fused.InputSize], new float[3 * n * fused.OutputSize], 3 * n);
+                if (access == "after ComputeLoss")
+                {
+                    var y = new float[n * fused.OutputSize];
+                    if (labels is not null) fused.ComputeLoss(new float[n * fused.InputSize], labels, n, y);
+                    else fused.ComputeLoss(new float[n * fused.InputSize], targets, n, y);
+                }
+                Assert.True(expected.AsSpan().SequenceEqual(fused.Gradients), $"{name}, {access}: the gradients differ");
+                Assert.True(reference.Parameters.SequenceEqual(fused.Parameters), $"{name}, {access}: the weights differ");
+            }
+        }
     }
 
     [Fact]

@@ -107,6 +107,31 @@ public static partial class Kernels
     }
 
     /// <summary>
+    /// The plain-SGD step <c>w ← w + (−rate)·(aᵀ·b)</c> without storing the gradient <c>aᵀ·b</c>: the update of
+    /// <see cref="MatMulTNUpdate"/>, bit for bit, when nothing needs the gradient now (generated code computes it
+    /// later, with <see cref="MatMulTN"/>, if <see cref="INetwork.Gradients"/> is read). <c>a</c> is <c>k × m</c>,
+    /// <c>b</c> is <c>k × n</c>, <c>w</c> is <c>m × n</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void MatMulTNStep(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> w, float rate, int m, int k, int n)
+    {
+        CheckLength(a, k * m, nameof(a));
+        CheckLength(b, k * n, nameof(b));
+        CheckLength(w, m * n, nameof(w));
+        if (k > KC + KC / 2)
+        {
+            // Deep enough to be summed in blocks (batches of over 1,536): the partial sums need a C of their own.
+            MatMulTNUpdate(a, b, Scratch.Get(2, m * n), w, rate, m, k, n);
+            return;
+        }
+        fixed (float* pa = a, pb = b, pw = w)
+        {
+            var args = new GemmArgs { A = pa, Lda = m, TransposedA = true, B = pb, Ldb = n, C = pw, Ldc = n, M = m, K = k, N = n, W = pw, Rate = rate, NoStore = true };
+            Gemm(&args);
+        }
+    }
+
+    /// <summary>
     /// <c>c (+)= a·bᵀ</c>: <c>a</c> is <c>m × k</c>, <c>b</c> is <c>n × k</c>, <c>c</c> is <c>m × n</c> — the input
     /// gradient of a dense layer, <c>dX = dZ·Wᵀ</c>. For batches of 8 and more it is computed as
     /// <c>dXᵀ = W·dZᵀ</c>, so that the weights are read in their own row-major order (no transposed copy of W).

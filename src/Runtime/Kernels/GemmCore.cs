@@ -31,6 +31,11 @@ public static partial class Kernels
         /// <summary>When set, <c>W −= Rate·C</c> as each element of C is stored (W laid out as C): a fused SGD step.</summary>
         public float* W;
         public float Rate;
+        /// <summary>With <see cref="W"/>: C is not stored, only the step is made (C then points at W, for the offsets; one depth block only).</summary>
+        public bool NoStore;
+        /// <summary>Partial rows of C, one per depth chunk (<see cref="SampleForward"/>), <see cref="PartialStride"/> apart.</summary>
+        public float* Partial;
+        public int PartialStride;
     }
 
     /// <summary>Products smaller than this many floating-point operations run on one core.</summary>
@@ -63,13 +68,16 @@ public static partial class Kernels
             GemmScalar(g, 0, g->M, 0, g->N);
             return;
         }
+        int colPanels = (g->N + NR - 1) / NR;
         if (g->K == 1 && g->Bias == null && g->Epilogue == Epilogue.None)
         {
             // A rank-1 product (the weight gradient of one sample): bound by writing C, so split its rows across the
-            // cores once C is larger than a core's L2 share.
+            // cores once C is larger than a core's L2 share — by the same chunks of weight rows as the forward product
+            // of one sample (SampleForward), so that each core updates the weights it read in the forward pass, while
+            // they are in its own cache.
             if ((long)g->M * g->N >= ParallelWeights && WorkerPool.IsParallel)
             {
-                g->ChunkRows = Math.Max(1, (int)(16384 / g->N));
+                g->ChunkRows = SampleChunkRows(g->M);
                 WorkerPool.Run(&OuterRowChunk, g, (g->M + g->ChunkRows - 1) / g->ChunkRows);
             }
             else
@@ -78,8 +86,12 @@ public static partial class Kernels
             }
             return;
         }
+        if (g->M == 1 && !g->TransposedA && (long)g->K * g->N >= ParallelWeights && WorkerPool.IsParallel)
+        {
+            SampleForward(g);
+            return;
+        }
         long flops = 2L * g->M * g->N * g->K;
-        int colPanels = (g->N + NR - 1) / NR;
         // Split large products — and products whose weights fill a core's cache, even for one sample: then each core
         // streams only its half of the weights.
         bool large = flops >= ParallelThreshold || (long)g->K * g->N >= ParallelWeights;
@@ -87,7 +99,7 @@ public static partial class Kernels
         {
             GemmRange(g, 0, g->M, 0, g->N);
         }
-        else if (g->M >= 4 * MC)
+        else if (g->M >= 4 * MC && !g->TransposedA)
         {
             // Many rows (large-batch inference): chunks of MC rows, each over all columns, so a block of A stays in
             // cache while B (a layer's weights) is shared.
@@ -96,7 +108,10 @@ public static partial class Kernels
         }
         else if (colPanels >= 4)
         {
-            // Chunks of column panels (a B panel is read by one core only), about eight of them.
+            // Chunks of column panels (a B panel is read by one core only), about eight of them. A weight gradient
+            // (TransposedA: C has the weights' layout) is split by the same columns as its forward product, so that
+            // — the caller claiming chunks from the front, the workers from the back — each core writes the gradient
+            // and updates the weights of the columns it read in the forward pass, while they are in its own cache.
             g->ChunkColumns = g->M == 1 ? 2 * NR * Math.Max(1, colPanels / 16) : Math.Max(1, colPanels / 8) * NR;
             WorkerPool.Run(&GemmColumnChunk, g, (g->N + g->ChunkColumns - 1) / g->ChunkColumns);
         }
@@ -105,6 +120,71 @@ public static partial class Kernels
             g->ChunkRows = 4 * MR;
             WorkerPool.Run(&GemmRowChunk, g, (g->M + g->ChunkRows - 1) / g->ChunkRows);
         }
+    }
+
+    /// <summary>
+    /// The weight rows per chunk of the one-sample products whose weights are split across the cores: about eight
+    /// chunks of whole rows (a core's share of the weights is then contiguous in memory).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SampleChunkRows(int rows) => Math.Max(16, (rows + 7) / 8);
+
+    /// <summary>
+    /// <c>c = a·B (+ bias, activation)</c> for one row a whose B (a layer's weights) is too large for one core's cache:
+    /// split by depth — each chunk of B's rows gives a partial row of C, the chunks claimed by the cores as for the
+    /// rank-1 weight gradient (same rows, so each core keeps its share of the weights in its own cache from the forward
+    /// pass to the update and to the next step) — then the partials are added in chunk order (the same sum whichever
+    /// core ran which chunk), with the bias and the activation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void SampleForward(GemmArgs* g)
+    {
+        g->ChunkRows = SampleChunkRows(g->K);
+        int chunks = (g->K + g->ChunkRows - 1) / g->ChunkRows;
+        int stride = (g->N + 15) & ~15;
+        g->Partial = PartialBuffer(chunks * stride);
+        g->PartialStride = stride;
+        WorkerPool.Run(&SampleForwardChunk, g, chunks);
+        int n = g->N, j = 0;
+        float* c = g->C;
+        for (; j < n; j += 8)
+        {
+            bool masked = n - j < 8;
+            Vector256<float> mask = masked ? LaneMask(n - j) : default;
+            Vector256<float> sum = Avx.LoadVector256(g->Partial + j);
+            for (int q = 1; q < chunks; q++) sum += Avx.LoadVector256(g->Partial + (long)q * stride + j);
+            FinishVector(g, c + j, sum, j, mask, masked, g->Accumulate);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void SampleForwardChunk(void* state, int chunk)
+    {
+        var g = (GemmArgs*)state;
+        int p0 = chunk * g->ChunkRows, p1 = Math.Min(p0 + g->ChunkRows, g->K);
+        GemmArgs part = default;
+        part.A = g->A + p0;
+        part.Lda = g->Lda;
+        part.B = g->B + (long)p0 * g->Ldb;
+        part.Ldb = g->Ldb;
+        part.C = g->Partial + (long)chunk * g->PartialStride;
+        part.Ldc = g->PartialStride;
+        part.M = 1;
+        part.K = p1 - p0;
+        part.N = g->N;
+        // Whole vectors: the partial rows are padded to a multiple of 16 (the padding's sums are never read).
+        GemmRange(&part, 0, 1, 0, g->N);
+    }
+
+    [ThreadStatic] private static float[]? t_partial;
+
+    /// <summary>The calling thread's buffer of partial sums (grown on demand, so during warm-up only; pinned).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe float* PartialBuffer(int length)
+    {
+        float[]? buffer = t_partial;
+        if (buffer is null || buffer.Length < length) t_partial = buffer = GC.AllocateUninitializedArray<float>(Math.Max(length, 2 * (buffer?.Length ?? 0)), pinned: true);
+        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -140,13 +220,13 @@ public static partial class Kernels
                 for (; j + 8 <= n; j += 8)
                 {
                     Vector256<float> v = x * Avx.LoadVector256(b + j);
-                    Avx.Store(c + j, v);
+                    if (!g->NoStore) Avx.Store(c + j, v);
                     Avx.Store(w + j, Avx.LoadVector256(w + j) + v * negRate);
                 }
                 if (j < n)
                 {
                     Vector256<float> v = x * Avx.MaskLoad(b + j, tailMask);
-                    Avx.MaskStore(c + j, tailMask, v);
+                    if (!g->NoStore) Avx.MaskStore(c + j, tailMask, v);
                     Avx.MaskStore(w + j, tailMask, Avx.MaskLoad(w + j, tailMask) + v * negRate);
                 }
             }
@@ -423,6 +503,11 @@ public static partial class Kernels
                 v = Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * g->Alpha);
                 break;
         }
+        if (g->NoStore)
+        {
+            UpdateWeights(g, c, v, mask, masked);
+            return;
+        }
         if (masked) Avx.MaskStore(c, mask, v);
         else Avx.Store(c, v);
         if (g->W != null) UpdateWeights(g, c, v, mask, masked);
@@ -495,13 +580,14 @@ public static partial class Kernels
                 float* dst = g->C + (long)i * g->Ldc + j;
                 if (g->Accumulate) s += *dst;
                 if (g->Bias != null) s += g->Bias[j];
-                *dst = g->Epilogue switch
+                float value = g->Epilogue switch
                 {
                     Epilogue.Relu => s > 0f ? s : 0f,
                     Epilogue.Leaky => s > 0f ? s : g->Alpha * s,
                     _ => s,
                 };
-                if (g->W != null) g->W[dst - g->C] += *dst * -g->Rate;
+                if (!g->NoStore) *dst = value;
+                if (g->W != null) g->W[dst - g->C] += value * -g->Rate;
             }
         }
     }

@@ -85,7 +85,7 @@ namespace Demo
         /// <summary>All weights (kernels, biases, γ, β) in one buffer.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public global::System.Span<float> Parameters => _storage.Parameters;
-        /// <summary>The gradients of the last training step, laid out as <see cref="Parameters"/>.</summary>
+        /// <summary>The gradients of the last training step, laid out as <see cref="Parameters"/> (after a fused plain-SGD step, the kernels' gradients are computed on first reading).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public global::System.Span<float> Gradients => _storage.Gradients;
         /// <summary>Non-trainable state: BatchNorm moving means and variances.</summary>

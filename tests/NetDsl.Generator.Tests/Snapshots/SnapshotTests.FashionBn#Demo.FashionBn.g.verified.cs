@@ -55,6 +55,9 @@ namespace Demo
         private float[] _activations = global::System.Array.Empty<float>();
         private float[] _gradients = global::System.Array.Empty<float>();
         private int _activationCapacity, _gradientCapacity, _lastBatch, _inUse;
+        private readonly bool[] _pendingKernels = new bool[3];
+        private bool _gradientsPending;
+        private int _pendingBatch;
 
         /// <summary>Creates the network with every parameter initialized deterministically from <paramref name="seed"/> (Keras's initializers).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
@@ -86,9 +89,9 @@ namespace Demo
         /// <summary>All weights (kernels, biases, γ, β) in one buffer.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public global::System.Span<float> Parameters => _storage.Parameters;
-        /// <summary>The gradients of the last training step, laid out as <see cref="Parameters"/>.</summary>
+        /// <summary>The gradients of the last training step, laid out as <see cref="Parameters"/> (after a fused plain-SGD step, the kernels' gradients are computed on first reading).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        public global::System.Span<float> Gradients => _storage.Gradients;
+        public global::System.Span<float> Gradients => _gradientsPending ? SettleGradients() : _storage.Gradients;
         /// <summary>Non-trainable state: BatchNorm moving means and variances.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public global::System.Span<float> State => _storage.State;
@@ -255,6 +258,7 @@ namespace Demo
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
             global::NetDsl.NetworkChecks.Labels(ModelName, labels, batchSize, OutputSize);
+            DiscardPendingGradients();
             EnsureActivations(batchSize);
             EnsureGradients(batchSize);
             ForwardCore(x, batchSize, true, true, false);
@@ -347,6 +351,11 @@ namespace Demo
             global::System.Span<float> grads = _gradients;
             global::System.ReadOnlySpan<float> p = _storage.Parameters;
             global::System.Span<float> pw = _storage.Parameters;
+            if (fuse)
+            {
+                _gradientsPending = true;
+                _pendingBatch = n;
+            }
             global::System.Span<float> dp = _storage.Gradients;
             global::System.ReadOnlySpan<float> st = _storage.State;
             global::System.Span<float> s = _scratch;
@@ -366,7 +375,11 @@ namespace Demo
             global::NetDsl.Kernels.MatMulNT(g6, p.Slice(267968, 1000), g5, n, 10, 100, false);
             if (Layers.Dense2.Trainable)
             {
-                if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(a5, g6, dp.Slice(267968, 1000), pw.Slice(267968, 1000), rate, 100, n, 10);
+                if (fuse)
+                {
+                    global::NetDsl.Kernels.MatMulTNStep(a5, g6, pw.Slice(267968, 1000), rate, 100, n, 10);
+                    _pendingKernels[2] = true;
+                }
                 else global::NetDsl.Kernels.MatMulTN(a5, g6, dp.Slice(267968, 1000), 100, n, 10);
                 global::NetDsl.Kernels.SumRows(g6, dp.Slice(268968, 10), n, 10);
             }
@@ -378,7 +391,11 @@ namespace Demo
             global::NetDsl.Kernels.MatMulNT(g4, p.Slice(237668, 30000), g3, n, 100, 300, false);
             if (Layers.Dense1.Trainable)
             {
-                if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(a3, g4, dp.Slice(237668, 30000), pw.Slice(237668, 30000), rate, 300, n, 100);
+                if (fuse)
+                {
+                    global::NetDsl.Kernels.MatMulTNStep(a3, g4, pw.Slice(237668, 30000), rate, 300, n, 100);
+                    _pendingKernels[1] = true;
+                }
                 else global::NetDsl.Kernels.MatMulTN(a3, g4, dp.Slice(237668, 30000), 300, n, 100);
                 global::NetDsl.Kernels.SumRows(g4, dp.Slice(267668, 100), n, 100);
             }
@@ -390,7 +407,11 @@ namespace Demo
             global::NetDsl.Kernels.MatMulNT(g2, p.Slice(1568, 235200), g1, n, 300, 784, false);
             if (Layers.Dense.Trainable)
             {
-                if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(a1, g2, dp.Slice(1568, 235200), pw.Slice(1568, 235200), rate, 784, n, 300);
+                if (fuse)
+                {
+                    global::NetDsl.Kernels.MatMulTNStep(a1, g2, pw.Slice(1568, 235200), rate, 784, n, 300);
+                    _pendingKernels[0] = true;
+                }
                 else global::NetDsl.Kernels.MatMulTN(a1, g2, dp.Slice(1568, 235200), 784, n, 300);
                 global::NetDsl.Kernels.SumRows(g2, dp.Slice(236768, 300), n, 300);
             }
@@ -410,6 +431,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private void EnsureActivations(int n)
         {
+            if (_gradientsPending) MaterializeGradients();
             if (n > _activationCapacity)
             {
                 _activations = new float[n * ActivationsPerSample];
@@ -426,5 +448,55 @@ namespace Demo
                 _gradientCapacity = n;
             }
         }
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private void DiscardPendingGradients()
+        {
+            _gradientsPending = false;
+            global::System.Array.Clear(_pendingKernels);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private global::System.Span<float> SettleGradients()
+        {
+            global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
+            try
+            {
+                if (_gradientsPending) MaterializeGradients();
+                return _storage.Gradients;
+            }
+            finally
+            {
+                global::NetDsl.NetworkChecks.Exit(ref _inUse);
+            }
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private void MaterializeGradients()
+        {
+            _gradientsPending = false;
+            int n = _pendingBatch;
+            global::System.Span<float> acts = _activations;
+            global::System.Span<float> grads = _gradients;
+            global::System.Span<float> dp = _storage.Gradients;
+            // 2: dense (Dense)
+            if (_pendingKernels[0])
+            {
+                _pendingKernels[0] = false;
+                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 784), grads.Slice(n * 784, n * 300), dp.Slice(1568, 235200), 784, n, 300);
+            }
+            // 4: dense_1 (Dense)
+            if (_pendingKernels[1])
+            {
+                _pendingKernels[1] = false;
+                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1084, n * 300), grads.Slice(n * 1384, n * 100), dp.Slice(237668, 30000), 300, n, 100);
+            }
+            // 6: dense_2 (Dense)
+            if (_pendingKernels[2])
+            {
+                _pendingKernels[2] = false;
+                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1484, n * 100), grads.Slice(n * 1584, n * 10), dp.Slice(267968, 1000), 100, n, 10);
+            }
+        }
+
     }
 }

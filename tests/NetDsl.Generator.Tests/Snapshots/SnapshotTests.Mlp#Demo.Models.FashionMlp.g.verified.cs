@@ -52,6 +52,10 @@ namespace Demo.Models
         private float[] _activations = global::System.Array.Empty<float>();
         private float[] _gradients = global::System.Array.Empty<float>();
         private int _activationCapacity, _gradientCapacity, _lastBatch, _inUse;
+        private readonly bool[] _pendingKernels = new bool[3];
+        private bool _gradientsPending;
+        private int _pendingBatch;
+        private float[] _savedInput = global::System.Array.Empty<float>();
 
         /// <summary>Creates the network with every parameter initialized deterministically from <paramref name="seed"/> (Keras's initializers).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
@@ -76,9 +80,9 @@ namespace Demo.Models
         /// <summary>All weights (kernels, biases, γ, β) in one buffer.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public global::System.Span<float> Parameters => _storage.Parameters;
-        /// <summary>The gradients of the last training step, laid out as <see cref="Parameters"/>.</summary>
+        /// <summary>The gradients of the last training step, laid out as <see cref="Parameters"/> (after a fused plain-SGD step, the kernels' gradients are computed on first reading).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
-        public global::System.Span<float> Gradients => _storage.Gradients;
+        public global::System.Span<float> Gradients => _gradientsPending ? SettleGradients() : _storage.Gradients;
         /// <summary>Non-trainable state: BatchNorm moving means and variances.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         public global::System.Span<float> State => _storage.State;
@@ -236,6 +240,7 @@ namespace Demo.Models
         {
             global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
             global::NetDsl.NetworkChecks.Labels(ModelName, labels, batchSize, OutputSize);
+            DiscardPendingGradients();
             EnsureActivations(batchSize);
             EnsureGradients(batchSize);
             ForwardCore(x, batchSize, true, true, false);
@@ -315,6 +320,11 @@ namespace Demo.Models
             global::System.Span<float> grads = _gradients;
             global::System.ReadOnlySpan<float> p = _storage.Parameters;
             global::System.Span<float> pw = _storage.Parameters;
+            if (fuse)
+            {
+                _gradientsPending = true;
+                _pendingBatch = n;
+            }
             global::System.Span<float> dp = _storage.Gradients;
             global::System.Span<float> a1 = acts.Slice(n * 0, n * 300);
             global::System.Span<float> a2 = acts.Slice(n * 300, n * 100);
@@ -326,7 +336,11 @@ namespace Demo.Models
             global::NetDsl.Kernels.MatMulNT(g3, p.Slice(265600, 1000), g2, n, 10, 100, false);
             if (Layers.Dense2.Trainable)
             {
-                if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(a2, g3, dp.Slice(265600, 1000), pw.Slice(265600, 1000), rate, 100, n, 10);
+                if (fuse)
+                {
+                    global::NetDsl.Kernels.MatMulTNStep(a2, g3, pw.Slice(265600, 1000), rate, 100, n, 10);
+                    _pendingKernels[2] = true;
+                }
                 else global::NetDsl.Kernels.MatMulTN(a2, g3, dp.Slice(265600, 1000), 100, n, 10);
                 global::NetDsl.Kernels.SumRows(g3, dp.Slice(266600, 10), n, 10);
             }
@@ -335,7 +349,11 @@ namespace Demo.Models
             global::NetDsl.Kernels.MatMulNT(g2, p.Slice(235500, 30000), g1, n, 100, 300, false);
             if (Layers.Dense1.Trainable)
             {
-                if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(a1, g2, dp.Slice(235500, 30000), pw.Slice(235500, 30000), rate, 300, n, 100);
+                if (fuse)
+                {
+                    global::NetDsl.Kernels.MatMulTNStep(a1, g2, pw.Slice(235500, 30000), rate, 300, n, 100);
+                    _pendingKernels[1] = true;
+                }
                 else global::NetDsl.Kernels.MatMulTN(a1, g2, dp.Slice(235500, 30000), 300, n, 100);
                 global::NetDsl.Kernels.SumRows(g2, dp.Slice(265500, 100), n, 100);
             }
@@ -343,7 +361,12 @@ namespace Demo.Models
             global::NetDsl.Kernels.ActivationBackward(global::NetDsl.Activation.Relu, a1, g1, 300, 0f);
             if (Layers.Dense.Trainable)
             {
-                if (fuse) global::NetDsl.Kernels.MatMulTNUpdate(x, g1, dp.Slice(0, 235200), pw.Slice(0, 235200), rate, 784, n, 300);
+                if (fuse)
+                {
+                    x.Slice(0, n * InputSize).CopyTo(_savedInput);
+                    global::NetDsl.Kernels.MatMulTNStep(x, g1, pw.Slice(0, 235200), rate, 784, n, 300);
+                    _pendingKernels[0] = true;
+                }
                 else global::NetDsl.Kernels.MatMulTN(x, g1, dp.Slice(0, 235200), 784, n, 300);
                 global::NetDsl.Kernels.SumRows(g1, dp.Slice(235200, 300), n, 300);
             }
@@ -361,6 +384,7 @@ namespace Demo.Models
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private void EnsureActivations(int n)
         {
+            if (_gradientsPending) MaterializeGradients();
             if (n > _activationCapacity)
             {
                 _activations = new float[n * ActivationsPerSample];
@@ -374,8 +398,60 @@ namespace Demo.Models
             if (n > _gradientCapacity)
             {
                 _gradients = new float[n * GradientsPerSample];
+                _savedInput = new float[n * InputSize];
                 _gradientCapacity = n;
             }
         }
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private void DiscardPendingGradients()
+        {
+            _gradientsPending = false;
+            global::System.Array.Clear(_pendingKernels);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private global::System.Span<float> SettleGradients()
+        {
+            global::NetDsl.NetworkChecks.Enter(ref _inUse, ModelName);
+            try
+            {
+                if (_gradientsPending) MaterializeGradients();
+                return _storage.Gradients;
+            }
+            finally
+            {
+                global::NetDsl.NetworkChecks.Exit(ref _inUse);
+            }
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private void MaterializeGradients()
+        {
+            _gradientsPending = false;
+            int n = _pendingBatch;
+            global::System.Span<float> acts = _activations;
+            global::System.Span<float> grads = _gradients;
+            global::System.Span<float> dp = _storage.Gradients;
+            global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize);
+            // 1: dense (Dense)
+            if (_pendingKernels[0])
+            {
+                _pendingKernels[0] = false;
+                global::NetDsl.Kernels.MatMulTN(x, grads.Slice(n * 0, n * 300), dp.Slice(0, 235200), 784, n, 300);
+            }
+            // 2: dense_1 (Dense)
+            if (_pendingKernels[1])
+            {
+                _pendingKernels[1] = false;
+                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 300), grads.Slice(n * 300, n * 100), dp.Slice(235500, 30000), 300, n, 100);
+            }
+            // 3: dense_2 (Dense)
+            if (_pendingKernels[2])
+            {
+                _pendingKernels[2] = false;
+                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 300, n * 100), grads.Slice(n * 400, n * 10), dp.Slice(265600, 1000), 100, n, 10);
+            }
+        }
+
     }
 }

@@ -21,6 +21,9 @@ public class GemmTests
         // row tiles of 4 + 3, 4 + 4, 5 + 4 after full tiles of 6; rank-1 products (one sample's weight gradient),
         // large enough to be split across the cores; a depth cut into packed blocks with a remainder
         { 13, 40, 20 }, { 14, 40, 20 }, { 15, 40, 20 }, { 784, 1, 300 }, { 300, 1, 100 }, { 11, 2500, 37 },
+        // one sample against weights split by depth across the cores (partial rows added in chunk order), with a
+        // masked last vector
+        { 1, 2000, 70 }, { 1, 1000, 131 },
     };
 
     [Theory]
@@ -28,9 +31,9 @@ public class GemmTests
     public void MatMul_matches_reference(int m, int k, int n)
     {
         float[] a = Random(m * k, 1), b = Random(k * n, 2), c = Random(m * n, 3);
-        float[] c0 = (float[])c.Clone();
+        float[] start = (float[])c.Clone(), accumulated = (float[])c.Clone();
         Kernels.MatMul(a, b, c, m, k, n);
-        Kernels.MatMul(a, b, c0, m, k, n, accumulate: true);
+        Kernels.MatMul(a, b, accumulated, m, k, n, accumulate: true);
         for (int i = 0; i < m; i++)
         {
             for (int j = 0; j < n; j++)
@@ -38,11 +41,9 @@ public class GemmTests
                 double s = 0;
                 for (int p = 0; p < k; p++) s += (double)a[i * k + p] * b[p * n + j];
                 Assert.Equal(s, c[i * n + j], Tolerance(k));
+                Assert.Equal(start[i * n + j] + s, accumulated[i * n + j], Tolerance(k));
             }
         }
-        float[] twice = new float[m * n];
-        Kernels.MatMul(a, b, twice, m, k, n);
-        for (int i = 0; i < c0.Length; i++) Assert.True(Math.Abs(c0[i] - (c0[i] - twice[i]) - twice[i]) < 1e-3);
     }
 
     [Theory]
@@ -134,7 +135,9 @@ public class GemmTests
     [InlineData(13, 5, 21)]
     [InlineData(7, 1, 3)]
     [InlineData(40, 2000, 24)]
-    public void MatMulTNUpdate_is_the_gradient_then_the_sgd_step_bit_for_bit(int m, int k, int n)
+    [InlineData(300, 1, 100)]
+    [InlineData(1000, 1, 300)]
+    public void MatMulTNUpdate_and_MatMulTNStep_are_the_gradient_then_the_sgd_step_bit_for_bit(int m, int k, int n)
     {
         float[] a = Random(k * m, 21), b = Random(k * n, 22), w = Random(m * n, 23);
         float[] c = new float[m * n], expectedC = new float[m * n], expectedW = (float[])w.Clone();
@@ -145,9 +148,14 @@ public class GemmTests
 
         Assert.True(new Sgd(rate).TryGetFusedUpdateRate(m * n, out float fusedRate));
         Assert.Equal(rate, fusedRate);
+        float[] w0 = (float[])w.Clone();
         Kernels.MatMulTNUpdate(a, b, c, w, fusedRate, m, k, n);
         Assert.Equal(expectedC, c);
         Assert.Equal(expectedW, w);
+
+        // The step alone (the gradient not stored): the same weights, bit for bit.
+        Kernels.MatMulTNStep(a, b, w0, fusedRate, m, k, n);
+        Assert.Equal(expectedW, w0);
     }
 
     [Fact]
@@ -219,6 +227,7 @@ public class GemmTests
 
     [Theory]
     [InlineData(784, 300)]
+    [InlineData(1500, 90)]
     [InlineData(300, 100)]
     [InlineData(33, 70)]
     [InlineData(5, 7)]
