@@ -16,8 +16,6 @@ public static partial class Kernels
     /// <summary>λ·α, SELU's negative saturation value in absolute terms.</summary>
     public const float SeluLambdaAlpha = 1.75809934084737685994f;
 
-    private const int Chunk = 256;
-
     /// <summary>Applies <paramref name="activation"/> in place to <paramref name="values"/> (rows of <paramref name="width"/> for softmax).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ActivationForward(Activation activation, Span<float> values, int width, float alpha = 0f)
@@ -189,36 +187,45 @@ public static partial class Kernels
         }
     }
 
-    // y = scale·(x > 0 ? x : alpha·(eˣ − 1)), in chunks through a stack buffer for the exponentials.
+    /// <summary>
+    /// <c>y = scale·(x &gt; 0 ? x : α·(eˣ − 1))</c> (ELU: scale 1; SELU: λ, α) in one pass, eight lanes at a time with
+    /// the vector exponential; the last 1–7 elements go through a padded vector, so that every element gets the same
+    /// arithmetic as in the product's fused epilogue (<see cref="ExpLinearVector"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ExpLinear(ReadOnlySpan<float> x, Span<float> y, float scale, float alpha)
+    private static unsafe void ExpLinear(ReadOnlySpan<float> x, Span<float> y, float scale, float alpha)
     {
-        Span<float> t = stackalloc float[Chunk];
-        for (int start = 0; start < x.Length; start += Chunk)
+        int len = x.Length;
+        fixed (float* px = x, py = y)
         {
-            int n = Math.Min(Chunk, x.Length - start);
-            ReadOnlySpan<float> xs = x.Slice(start, n);
-            Span<float> ts = t[..n];
-            TensorPrimitives.Min(xs, 0f, ts);
-            TensorPrimitives.Exp(ts, ts);
-            Span<float> ys = y.Slice(start, n);
             int i = 0;
             if (Vector256.IsHardwareAccelerated)
             {
-                Vector256<float> vs = Vector256.Create(scale), vsa = Vector256.Create(scale * alpha), one = Vector256.Create(1f);
-                for (; i + 8 <= n; i += 8)
+                for (; i + 8 <= len; i += 8) Vector256.Store(ExpLinearVector(Vector256.Load(px + i), scale, alpha), py + i);
+                if (i < len)
                 {
-                    Vector256<float> v = Vector256.Create(xs.Slice(i, 8));
-                    Vector256<float> neg = vsa * (Vector256.Create(ts.Slice(i, 8)) - one);
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), vs * v, neg).CopyTo(ys.Slice(i, 8));
+                    float* tail = stackalloc float[8];
+                    for (int j = 0; j < 8; j++) tail[j] = i + j < len ? px[i + j] : 0f;
+                    Vector256.Store(ExpLinearVector(Vector256.Load(tail), scale, alpha), tail);
+                    for (int j = 0; i + j < len; j++) py[i + j] = tail[j];
                 }
+                return;
             }
-            for (; i < n; i++)
+            for (; i < len; i++)
             {
-                float v = xs[i];
-                ys[i] = v > 0f ? scale * v : scale * alpha * (ts[i] - 1f);
+                float v = px[i];
+                py[i] = v > 0f ? scale * v : scale * alpha * (MathF.Exp(v) - 1f);
             }
         }
+    }
+
+    /// <summary>One vector of the exponential linear unit: <c>scale·v</c> where v &gt; 0, <c>(scale·α)·(e^min(v, 0) − 1)</c> elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> ExpLinearVector(Vector256<float> v, float scale, float alpha)
+    {
+        Vector256<float> e = Vector256.Exp(Vector256.Min(v, Vector256<float>.Zero));
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), Vector256.Create(scale) * v,
+            Vector256.Create(scale * alpha) * (e - Vector256<float>.One));
     }
 
     /// <summary>Numerically stable softmax of one row (the maximum is subtracted first).</summary>

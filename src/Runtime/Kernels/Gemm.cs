@@ -14,7 +14,7 @@ public static partial class Kernels
 {
     /// <summary>
     /// Dense layer forward: <c>y = activation(x·W + b)</c> for <paramref name="batch"/> rows, with the bias and the
-    /// activation fused into the product's epilogue where the activation is piecewise linear.
+    /// activation fused into the product's epilogue for ReLU, leaky ReLU (RReLU's inference form), ELU and SELU.
     /// </summary>
     /// <param name="x">Input, <c>batch × inputs</c>.</param>
     /// <param name="kernel">Weights, <c>inputs × units</c> (Keras's layout).</param>
@@ -37,14 +37,17 @@ public static partial class Kernels
         {
             Activation.Relu => Epilogue.Relu,
             Activation.LeakyRelu or Activation.RRelu => Epilogue.Leaky,
+            Activation.Elu or Activation.Selu => Epilogue.ExpLinear,
             _ => Epilogue.None,
         };
+        float scale = activation == Activation.Selu ? SeluLambda : 1f;
+        if (activation == Activation.Selu) alpha = SeluAlpha;
         fixed (float* px = x, pw = kernel, pb = bias, py = y)
         {
             var args = new GemmArgs
             {
                 A = px, Lda = inputs, B = pw, Ldb = units, C = py, Ldc = units, M = batch, K = inputs, N = units,
-                Bias = bias.IsEmpty ? null : pb, Epilogue = epilogue, Alpha = alpha,
+                Bias = bias.IsEmpty ? null : pb, Epilogue = epilogue, Alpha = alpha, Scale = scale,
             };
             Gemm(&args);
         }

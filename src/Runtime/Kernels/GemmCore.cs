@@ -8,7 +8,7 @@ namespace NetDsl;
 
 public static partial class Kernels
 {
-    internal enum Epilogue { None, Relu, Leaky }
+    internal enum Epilogue { None, Relu, Leaky, ExpLinear }
 
     /// <summary>The arguments of one product <c>C (+)= A·B (+ bias, activation)</c>, passed by pointer to the workers.</summary>
     internal unsafe struct GemmArgs
@@ -25,9 +25,14 @@ public static partial class Kernels
         public bool Accumulate;
         public float* Bias;
         public Epilogue Epilogue;
+        /// <summary>The activation's parameter: the leaky slope, or ELU's α (with <see cref="Scale"/>: SELU's λ and α).</summary>
         public float Alpha;
+        /// <summary>The factor of an exponential linear epilogue (1 for ELU, λ for SELU).</summary>
+        public float Scale;
         public int ChunkColumns;
         public int ChunkRows;
+        /// <summary>Column chunks per row part (<see cref="GemmColumnChunk"/>).</summary>
+        public int ColumnChunks;
         /// <summary>When set, <c>W −= Rate·C</c> as each element of C is stored (W laid out as C): a fused SGD step.</summary>
         public float* W;
         public float Rate;
@@ -113,7 +118,12 @@ public static partial class Kernels
             // — the caller claiming chunks from the front, the workers from the back — each core writes the gradient
             // and updates the weights of the columns it read in the forward pass, while they are in its own cache.
             g->ChunkColumns = g->M == 1 ? 2 * NR * Math.Max(1, colPanels / 16) : Math.Max(1, colPanels / 8) * NR;
-            WorkerPool.Run(&GemmColumnChunk, g, (g->N + g->ChunkColumns - 1) / g->ChunkColumns);
+            int columnChunks = (g->N + g->ChunkColumns - 1) / g->ChunkColumns;
+            // Few column chunks (a narrow layer: 100 units make 7) would leave one core a chunk more than the other:
+            // then the rows are halved as well (chunks in row-major order: a core still tends to keep one half).
+            g->ChunkRows = columnChunks < 8 && g->M >= 8 * MR ? (g->M + 1) / 2 : g->M;
+            g->ColumnChunks = columnChunks;
+            WorkerPool.Run(&GemmColumnChunk, g, columnChunks * ((g->M + g->ChunkRows - 1) / g->ChunkRows));
         }
         else
         {
@@ -242,8 +252,8 @@ public static partial class Kernels
     private static unsafe void GemmColumnChunk(void* state, int chunk)
     {
         var g = (GemmArgs*)state;
-        int c0 = chunk * g->ChunkColumns;
-        GemmRange(g, 0, g->M, c0, Math.Min(c0 + g->ChunkColumns, g->N));
+        int r0 = chunk / g->ColumnChunks * g->ChunkRows, c0 = chunk % g->ColumnChunks * g->ChunkColumns;
+        GemmRange(g, r0, Math.Min(r0 + g->ChunkRows, g->M), c0, Math.Min(c0 + g->ChunkColumns, g->N));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -502,6 +512,9 @@ public static partial class Kernels
             case Epilogue.Leaky:
                 v = Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * g->Alpha);
                 break;
+            case Epilogue.ExpLinear:
+                v = ExpLinearVector(v, g->Scale, g->Alpha);
+                break;
         }
         if (g->NoStore)
         {
@@ -584,6 +597,7 @@ public static partial class Kernels
                 {
                     Epilogue.Relu => s > 0f ? s : 0f,
                     Epilogue.Leaky => s > 0f ? s : g->Alpha * s,
+                    Epilogue.ExpLinear => s > 0f ? g->Scale * s : g->Scale * g->Alpha * (MathF.Exp(s) - 1f),
                     _ => s,
                 };
                 if (!g->NoStore) *dst = value;

@@ -24,6 +24,8 @@ public class GemmTests
         // one sample against weights split by depth across the cores (partial rows added in chunk order), with a
         // masked last vector
         { 1, 2000, 70 }, { 1, 1000, 131 },
+        // narrow layers of many rows: fewer than eight column chunks, so the rows are halved too
+        { 128, 100, 100 }, { 100, 128, 100 }, { 97, 70, 50 },
     };
 
     [Theory]
