@@ -124,7 +124,7 @@ public static partial class Kernels
         if (k > KC + KC / 2)
         {
             // Deep enough to be summed in blocks (batches of over 1,536): the partial sums need a C of their own.
-            MatMulTNUpdate(a, b, Scratch.Get(2, m * n), w, rate, m, k, n);
+            MatMulTNUpdate(a, b, Scratch.Get(0, m * n), w, rate, m, k, n);
             return;
         }
         fixed (float* pa = a, pb = b, pw = w)
@@ -147,15 +147,11 @@ public static partial class Kernels
         CheckLength(c, m * n, nameof(c));
         if (m >= 8 && Vector256.IsHardwareAccelerated && Fma.IsSupported)
         {
-            Span<float> aT = Scratch.Get(0, k * m);     // dZᵀ: k × m
-            Span<float> cT = Scratch.Get(1, n * m);     // dXᵀ: n × m
-            Transpose(a, aT, m, k);
-            fixed (float* pb = b, paT = aT, pcT = cT)
+            fixed (float* pa = a, pb = b, pc = c)
             {
-                var args = new GemmArgs { A = pb, Lda = k, B = paT, Ldb = m, C = pcT, Ldc = m, M = n, K = k, N = m };
+                var args = new GemmArgs { A = pa, Lda = k, B = pb, Ldb = k, TransposedB = true, C = pc, Ldc = n, M = m, K = k, N = n, Accumulate = accumulate };
                 Gemm(&args);
             }
-            TransposeInto(cT, c, n, m, accumulate);
             return;
         }
         fixed (float* pa = a, pb = b, pc = c)
@@ -180,43 +176,7 @@ public static partial class Kernels
         for (int i = 0; i < rows; i++) System.Numerics.Tensors.TensorPrimitives.Add(s, matrix.Slice(i * columns, columns), s);
     }
 
-    /// <summary><c>destination (n × m) = sourceᵀ</c>, <c>source</c> being <c>m × n</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int m, int n)
-        => TransposeCore(source, destination, m, n, accumulate: false);
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransposeInto(ReadOnlySpan<float> source, Span<float> destination, int m, int n, bool accumulate)
-        => TransposeCore(source, destination, m, n, accumulate);
-
-    /// <summary>Blocked transpose: 8 × 8 blocks through AVX registers (unpack, shuffle, lane permute), scalar edges.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void TransposeCore(ReadOnlySpan<float> source, Span<float> destination, int m, int n, bool accumulate)
-    {
-        if (source.Length < m * n || destination.Length < m * n) throw new ArgumentException("Transpose buffers too short.");
-        fixed (float* src = source, dst = destination)
-        {
-            int i = 0;
-            if (Avx.IsSupported)
-            {
-                for (; i + 8 <= m; i += 8)
-                {
-                    int j = 0;
-                    for (; j + 8 <= n; j += 8) Transpose8x8(src + i * n + j, n, dst + j * m + i, m, accumulate);
-                    for (; j < n; j++)
-                    {
-                        for (int r = i; r < i + 8; r++) Store(dst + j * m + r, src[r * n + j], accumulate);
-                    }
-                }
-            }
-            for (; i < m; i++)
-            {
-                for (int j = 0; j < n; j++) Store(dst + j * m + i, src[i * n + j], accumulate);
-            }
-        }
-    }
-
-
+    /// <summary>One 8 × 8 block transposed through AVX registers (unpack, shuffle, lane permute), stored or added.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Transpose8x8(float* s, int lds, float* d, int ldd, bool accumulate)
     {

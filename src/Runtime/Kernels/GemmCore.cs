@@ -18,6 +18,8 @@ public static partial class Kernels
         /// <summary>When set, element (r, p) of A is <c>A[p·Lda + r]</c> (A is stored transposed), else <c>A[r·Lda + p]</c>.</summary>
         public bool TransposedA;
         public float* B;
+        /// <summary>When set, element (p, c) of B is <c>B[c·Ldb + p]</c> (B is stored transposed: <c>C = A·Bᵀ</c>, B packed by transposing blocks), else <c>B[p·Ldb + c]</c>.</summary>
+        public bool TransposedB;
         public int Ldb;
         public float* C;
         public int Ldc;
@@ -75,6 +77,7 @@ public static partial class Kernels
         }
         int colPanels = (g->N + NR - 1) / NR;
         if (g->K == 1 && g->Bias == null && g->Epilogue == Epilogue.None)
+            // (With K = 1, a transposed B, n × 1, is laid out as a row: the same memory.)
         {
             // A rank-1 product (the weight gradient of one sample): bound by writing C, so split its rows across the
             // cores once C is larger than a core's L2 share — by the same chunks of weight rows as the forward product
@@ -91,7 +94,7 @@ public static partial class Kernels
             }
             return;
         }
-        if (g->M == 1 && !g->TransposedA && (long)g->K * g->N >= ParallelWeights && WorkerPool.IsParallel)
+        if (g->M == 1 && !g->TransposedA && !g->TransposedB && (long)g->K * g->N >= ParallelWeights && WorkerPool.IsParallel)
         {
             SampleForward(g);
             return;
@@ -270,7 +273,7 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void GemmRange(GemmArgs* g, int r0, int r1, int c0, int c1)
     {
-        if (g->M == 1 && !g->TransposedA)
+        if (g->M == 1 && !g->TransposedA && !g->TransposedB)
         {
             // One sample: a vector-matrix product with eight independent accumulator chains.
             int j = c0;
@@ -282,7 +285,8 @@ public static partial class Kernels
         int kc = k <= KC + KC / 2 ? k : KC;
         // Pack B when the row tiles read each block of it several times: a packed block is contiguous and 64-byte
         // aligned (one cache line per depth step instead of two) and small enough to stay in L1.
-        bool pack = !g->TransposedA && k >= 32 && r1 - r0 > MR;
+        // A transposed B is always packed: the packing is its transposition.
+        bool pack = g->TransposedB || (!g->TransposedA && k >= 32 && r1 - r0 > MR);
         float* packed = pack ? PackBuffer() : null;
         for (int i0 = r0; i0 < r1; i0 += MC)
         {
@@ -296,11 +300,12 @@ public static partial class Kernels
                 for (int j = c0; j < c1; j += NR)
                 {
                     int width = Math.Min(NR, c1 - j);
-                    float* b = g->B + (long)p0 * g->Ldb + j;
+                    float* b = g->TransposedB ? g->B + (long)j * g->Ldb + p0 : g->B + (long)p0 * g->Ldb + j;
                     int ldb = g->Ldb;
                     if (pack)
                     {
-                        PackPanel(b, ldb, packed, p1 - p0, width);
+                        if (g->TransposedB) PackPanelTransposed(b, ldb, packed, p1 - p0, width);
+                        else PackPanel(b, ldb, packed, p1 - p0, width);
                         b = packed;
                         ldb = NR;
                     }
@@ -348,6 +353,36 @@ public static partial class Kernels
         {
             Avx.StoreAligned(dst, Avx.MaskLoad(src, m0));
             Avx.StoreAligned(dst + 8, Avx.MaskLoad(src + 8, m1));
+        }
+    }
+
+    /// <summary>
+    /// Packs a column panel of a transposed B: rows [0, <paramref name="width"/>) of <paramref name="src"/> (stride
+    /// <paramref name="ld"/>), <paramref name="depth"/> floats each, become <paramref name="depth"/> rows of 16 floats,
+    /// zero-padded; 8 × 8 blocks through AVX registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void PackPanelTransposed(float* src, int ld, float* dst, int depth, int width)
+    {
+        int p = 0;
+        for (; p + 8 <= depth; p += 8)
+        {
+            for (int r0 = 0; r0 < NR; r0 += 8)
+            {
+                if (r0 + 8 <= width)
+                {
+                    Transpose8x8(src + (long)r0 * ld + p, ld, dst + p * NR + r0, NR, accumulate: false);
+                    continue;
+                }
+                for (int q = p; q < p + 8; q++)
+                {
+                    for (int r = r0; r < r0 + 8; r++) dst[q * NR + r] = r < width ? src[(long)r * ld + q] : 0f;
+                }
+            }
+        }
+        for (; p < depth; p++)
+        {
+            for (int r = 0; r < NR; r++) dst[p * NR + r] = r < width ? src[(long)r * ld + p] : 0f;
         }
     }
 
@@ -588,7 +623,7 @@ public static partial class Kernels
                 for (int p = 0; p < g->K; p++)
                 {
                     float a = g->TransposedA ? g->A[(long)p * g->Lda + i] : g->A[(long)i * g->Lda + p];
-                    s += a * g->B[(long)p * g->Ldb + j];
+                    s += a * (g->TransposedB ? g->B[(long)j * g->Ldb + p] : g->B[(long)p * g->Ldb + j]);
                 }
                 float* dst = g->C + (long)i * g->Ldc + j;
                 if (g->Accumulate) s += *dst;
