@@ -223,9 +223,34 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> ExpLinearVector(Vector256<float> v, float scale, float alpha)
     {
-        Vector256<float> e = Vector256.Exp(Vector256.Min(v, Vector256<float>.Zero));
+        Vector256<float> e = ExpNonPositive(Vector256.Min(v, Vector256<float>.Zero));
         return Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), Vector256.Create(scale) * v,
             Vector256.Create(scale * alpha) * (e - Vector256<float>.One));
+    }
+
+    /// <summary>
+    /// <c>eˣ</c> for x ≤ 0 in single precision, about three times faster than <c>Vector256.Exp</c> (which computes in
+    /// double precision): the classic Cody–Waite reduction x = n·ln 2 + r, |r| ≤ ln 2 / 2 (ln 2 split in two parts so
+    /// that n·ln 2 is exact), a degree-7 polynomial for eʳ (the minimax coefficients of Cephes' <c>expf</c>), and 2ⁿ
+    /// put into the exponent bits. Relative error within 2 ulp on [−87, 0] (checked against double precision in the
+    /// tests); below −87 the result is 0's neighbourhood (≤ 1.2e−38), which ELU and SELU only use as eˣ − 1 = −1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> ExpNonPositive(Vector256<float> x)
+    {
+        x = Vector256.Max(x, Vector256.Create(-87.33654f));
+        Vector256<float> n = Vector256.Round(x * Vector256.Create(1.44269504088896341f));
+        Vector256<float> r = x - n * Vector256.Create(0.693359375f);
+        r -= n * Vector256.Create(-2.12194440e-4f);
+        Vector256<float> p = Vector256.Create(1.9875691500E-4f);
+        p = p * r + Vector256.Create(1.3981999507E-3f);
+        p = p * r + Vector256.Create(8.3334519073E-3f);
+        p = p * r + Vector256.Create(4.1665795894E-2f);
+        p = p * r + Vector256.Create(1.6666665459E-1f);
+        p = p * r + Vector256.Create(5.0000001201E-1f);
+        p = p * (r * r) + r + Vector256<float>.One;
+        Vector256<int> pow2 = (Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23;
+        return p * pow2.AsSingle();
     }
 
     /// <summary>Numerically stable softmax of one row (the maximum is subtracted first).</summary>

@@ -168,6 +168,7 @@ public static partial class Kernels
             for (int q = 1; q < chunks; q++) sum += Avx.LoadVector256(g->Partial + (long)q * stride + j);
             FinishVector(g, c + j, sum, j, mask, masked, g->Accumulate);
         }
+        if (g->Epilogue == Epilogue.ExpLinear) ExpLinearRows(g, c, 1, n);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -278,6 +279,7 @@ public static partial class Kernels
             // One sample: a vector-matrix product with eight independent accumulator chains.
             int j = c0;
             for (; j + 32 <= c1; j += 32) Gemv32(g, j);
+            if (g->Epilogue == Epilogue.ExpLinear && j > c0) ExpLinearRows(g, g->C + c0, 1, j - c0);
             if (j < c1) c0 = j;
             else return;
         }
@@ -316,6 +318,9 @@ public static partial class Kernels
                         else Tile<RowMajor>(g, i, j, rows, width, p0, p1, b, ldb);
                         i += rows;
                     }
+                    // The exponential epilogue over the panel just completed (still in L1), here rather than in the
+                    // micro-tile: see ExpLinearRows.
+                    if (p1 == k && g->Epilogue == Epilogue.ExpLinear) ExpLinearRows(g, g->C + (long)i0 * g->Ldc + j, i1 - i0, width);
                 }
                 if (p1 == k) break;
             }
@@ -547,9 +552,7 @@ public static partial class Kernels
             case Epilogue.Leaky:
                 v = Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * g->Alpha);
                 break;
-            case Epilogue.ExpLinear:
-                v = ExpLinearVector(v, g->Scale, g->Alpha);
-                break;
+
         }
         if (g->NoStore)
         {
@@ -559,6 +562,25 @@ public static partial class Kernels
         if (masked) Avx.MaskStore(c, mask, v);
         else Avx.Store(c, v);
         if (g->W != null) UpdateWeights(g, c, v, mask, masked);
+    }
+
+    /// <summary>
+    /// The exponential linear epilogue (ELU, SELU) on <paramref name="rows"/> × <paramref name="width"/> values of C just
+    /// stored (with their bias): called once a tile is complete, not from <see cref="FinishVector"/> — a call (or the
+    /// long inlined exponential) among the stores of a micro-tile makes the JIT spill the tile's accumulators in its
+    /// depth loop, which halved the speed of every product.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ExpLinearRows(GemmArgs* g, float* c, int rows, int width)
+    {
+        float scale = g->Scale, alpha = g->Alpha;
+        int full = width & ~7;
+        Vector256<float> mask = LaneMask(width - full);
+        for (int r = 0; r < rows; r++, c += g->Ldc)
+        {
+            for (int j = 0; j < full; j += 8) Avx.Store(c + j, ExpLinearVector(Avx.LoadVector256(c + j), scale, alpha));
+            if (full < width) Avx.MaskStore(c + full, mask, ExpLinearVector(Avx.MaskLoad(c + full, mask), scale, alpha));
+        }
     }
 
     /// <summary>The fused SGD step on the weights under a stored vector of C: <c>w + (−η)·c</c>, as <c>TensorPrimitives.MultiplyAdd</c> computes it (not an FMA), so that the result is the same bit for bit as the optimizer's own pass.</summary>

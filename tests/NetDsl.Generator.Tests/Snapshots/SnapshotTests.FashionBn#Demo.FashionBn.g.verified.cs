@@ -448,6 +448,7 @@ namespace Demo
                 _gradientCapacity = n;
             }
         }
+
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private void DiscardPendingGradients()
         {
@@ -497,6 +498,5 @@ namespace Demo
                 global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1484, n * 100), grads.Slice(n * 1584, n * 10), dp.Slice(267968, 1000), 100, n, 10);
             }
         }
-
     }
 }

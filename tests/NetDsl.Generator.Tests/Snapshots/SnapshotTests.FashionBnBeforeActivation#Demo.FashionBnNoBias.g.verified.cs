@@ -468,6 +468,7 @@ namespace Demo
                 _gradientCapacity = n;
             }
         }
+
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private void DiscardPendingGradients()
         {
@@ -517,6 +518,5 @@ namespace Demo
                 global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1884, n * 100), grads.Slice(n * 1984, n * 10), dp.Slice(267568, 1000), 100, n, 10);
             }
         }
-
     }
 }

@@ -402,6 +402,7 @@ namespace Demo.Models
                 _gradientCapacity = n;
             }
         }
+
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private void DiscardPendingGradients()
         {
@@ -452,6 +453,5 @@ namespace Demo.Models
                 global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 300, n * 100), grads.Slice(n * 400, n * 10), dp.Slice(265600, 1000), 100, n, 10);
             }
         }
-
     }
 }

@@ -453,6 +453,7 @@ partial class ModelB : global::NetDsl.INetwork
             _gradientCapacity = n;
         }
     }
+
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
     private void DiscardPendingGradients()
     {
@@ -503,5 +504,4 @@ partial class ModelB : global::NetDsl.INetwork
             global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 900, n * 100), grads.Slice(n * 700, n * 1), dp.Slice(265600, 100), 100, n, 1);
         }
     }
-
 }
