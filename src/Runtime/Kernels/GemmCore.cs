@@ -414,24 +414,36 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Tile<TL>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb) where TL : struct, ILayout
     {
-        if (width == NR) TileRows<TL, V2>(g, i, j, rows, width, p0, p1, b, ldb);
-        else if (width > 8) TileRows<TL, V2M>(g, i, j, rows, width, p0, p1, b, ldb);
-        else if (width == 8) TileRows<TL, V1>(g, i, j, rows, width, p0, p1, b, ldb);
-        else TileRows<TL, V1M>(g, i, j, rows, width, p0, p1, b, ldb);
+        // The epilogue, chosen once per tile: the short ones compile to a few instructions per vector, which matters
+        // when the depth is short (a weight gradient over a batch of 32 has 32 steps per tile).
+        bool load = p0 > 0 || g->Accumulate, last = p1 == g->K;
+        if (g->NoStore && !load && last && g->Bias == null && g->Epilogue == Epilogue.None) TileCols<TL, EStep>(g, i, j, rows, width, p0, p1, b, ldb);
+        else if (g->W == null && !load && (!last || (g->Bias == null && g->Epilogue is Epilogue.None or Epilogue.ExpLinear))) TileCols<TL, EPlain>(g, i, j, rows, width, p0, p1, b, ldb);
+        else TileCols<TL, EGeneral>(g, i, j, rows, width, p0, p1, b, ldb);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void TileCols<TL, TE>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb)
+        where TL : struct, ILayout where TE : struct, IEpilogueKind
+    {
+        if (width == NR) TileRows<TL, V2, TE>(g, i, j, rows, width, p0, p1, b, ldb);
+        else if (width > 8) TileRows<TL, V2M, TE>(g, i, j, rows, width, p0, p1, b, ldb);
+        else if (width == 8) TileRows<TL, V1, TE>(g, i, j, rows, width, p0, p1, b, ldb);
+        else TileRows<TL, V1M, TE>(g, i, j, rows, width, p0, p1, b, ldb);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void TileRows<TL, TC>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb)
-        where TL : struct, ILayout where TC : struct, ICols
+    private static unsafe void TileRows<TL, TC, TE>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb)
+        where TL : struct, ILayout where TC : struct, ICols where TE : struct, IEpilogueKind
     {
         switch (rows)
         {
-            case 6: Micro<TL, TC, R6>(g, i, j, width, p0, p1, b, ldb); break;
-            case 5: Micro<TL, TC, R5>(g, i, j, width, p0, p1, b, ldb); break;
-            case 4: Micro<TL, TC, R4>(g, i, j, width, p0, p1, b, ldb); break;
-            case 3: Micro<TL, TC, R3>(g, i, j, width, p0, p1, b, ldb); break;
-            case 2: Micro<TL, TC, R2>(g, i, j, width, p0, p1, b, ldb); break;
-            default: Micro<TL, TC, R1>(g, i, j, width, p0, p1, b, ldb); break;
+            case 6: Micro<TL, TC, R6, TE>(g, i, j, width, p0, p1, b, ldb); break;
+            case 5: Micro<TL, TC, R5, TE>(g, i, j, width, p0, p1, b, ldb); break;
+            case 4: Micro<TL, TC, R4, TE>(g, i, j, width, p0, p1, b, ldb); break;
+            case 3: Micro<TL, TC, R3, TE>(g, i, j, width, p0, p1, b, ldb); break;
+            case 2: Micro<TL, TC, R2, TE>(g, i, j, width, p0, p1, b, ldb); break;
+            default: Micro<TL, TC, R1, TE>(g, i, j, width, p0, p1, b, ldb); break;
         }
     }
 
@@ -447,8 +459,8 @@ public static partial class Kernels
     /// accumulators in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Micro<TL, TC, TR>(GemmArgs* g, int i, int j, int width, int p0, int p1, float* b, int ldb)
-        where TL : struct, ILayout where TC : struct, ICols where TR : struct, IRows
+    private static unsafe void Micro<TL, TC, TR, TE>(GemmArgs* g, int i, int j, int width, int p0, int p1, float* b, int ldb)
+        where TL : struct, ILayout where TC : struct, ICols where TR : struct, IRows where TE : struct, IEpilogueKind
     {
         int rows = TR.Value;
         bool two = TC.Vectors == 2;
@@ -507,6 +519,29 @@ public static partial class Kernels
         }
         float* c = g->C + (long)i * g->Ldc + j;
         int ldc = g->Ldc;
+        if (TE.Kind == EpilogueKind.Step)
+        {
+            // w ← w + (−η)·v, the gradient not stored: as UpdateWeights computes it.
+            float* w = g->W + (c - g->C);
+            var negRate = Vector256.Create(-g->Rate);
+            StepRow<TC>(w, c00, c01, mask, negRate);
+            if (rows > 1) StepRow<TC>(w + ldc, c10, c11, mask, negRate);
+            if (rows > 2) StepRow<TC>(w + 2 * ldc, c20, c21, mask, negRate);
+            if (rows > 3) StepRow<TC>(w + 3 * ldc, c30, c31, mask, negRate);
+            if (rows > 4) StepRow<TC>(w + 4 * ldc, c40, c41, mask, negRate);
+            if (rows > 5) StepRow<TC>(w + 5 * ldc, c50, c51, mask, negRate);
+            return;
+        }
+        if (TE.Kind == EpilogueKind.Plain)
+        {
+            StoreRow<TC>(c, c00, c01, mask);
+            if (rows > 1) StoreRow<TC>(c + ldc, c10, c11, mask);
+            if (rows > 2) StoreRow<TC>(c + 2 * ldc, c20, c21, mask);
+            if (rows > 3) StoreRow<TC>(c + 3 * ldc, c30, c31, mask);
+            if (rows > 4) StoreRow<TC>(c + 4 * ldc, c40, c41, mask);
+            if (rows > 5) StoreRow<TC>(c + 5 * ldc, c50, c51, mask);
+            return;
+        }
         bool load = p0 > 0 || g->Accumulate, last = p1 == g->K;
         Finish<TC>(g, c, c00, c01, j, mask, load, last);
         if (rows > 1) Finish<TC>(g, c + ldc, c10, c11, j, mask, load, last);
@@ -514,6 +549,32 @@ public static partial class Kernels
         if (rows > 3) Finish<TC>(g, c + 3 * ldc, c30, c31, j, mask, load, last);
         if (rows > 4) Finish<TC>(g, c + 4 * ldc, c40, c41, j, mask, load, last);
         if (rows > 5) Finish<TC>(g, c + 5 * ldc, c50, c51, j, mask, load, last);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreRow<TC>(float* c, Vector256<float> v0, Vector256<float> v1, Vector256<float> mask) where TC : struct, ICols
+    {
+        if (TC.Vectors == 2)
+        {
+            Avx.Store(c, v0);
+            if (TC.Masked) Avx.MaskStore(c + 8, mask, v1);
+            else Avx.Store(c + 8, v1);
+        }
+        else if (TC.Masked) Avx.MaskStore(c, mask, v0);
+        else Avx.Store(c, v0);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StepRow<TC>(float* w, Vector256<float> v0, Vector256<float> v1, Vector256<float> mask, Vector256<float> negRate) where TC : struct, ICols
+    {
+        if (TC.Vectors == 2)
+        {
+            Avx.Store(w, Avx.LoadVector256(w) + v0 * negRate);
+            if (TC.Masked) Avx.MaskStore(w + 8, mask, Avx.MaskLoad(w + 8, mask) + v1 * negRate);
+            else Avx.Store(w + 8, Avx.LoadVector256(w + 8) + v1 * negRate);
+        }
+        else if (TC.Masked) Avx.MaskStore(w, mask, Avx.MaskLoad(w, mask) + v0 * negRate);
+        else Avx.Store(w, Avx.LoadVector256(w) + v0 * negRate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -674,6 +735,13 @@ public static partial class Kernels
     private struct V2M : ICols { public static int Vectors => 2; public static bool Masked => true; }
 
     private interface IRows { static abstract int Value { get; } }
+
+    private enum EpilogueKind { General, Plain, Step }
+    /// <summary>The epilogue of a micro-tile: general (load, bias, activation, fused update), a plain store, or the SGD step alone.</summary>
+    private interface IEpilogueKind { static abstract EpilogueKind Kind { get; } }
+    private struct EGeneral : IEpilogueKind { public static EpilogueKind Kind => EpilogueKind.General; }
+    private struct EPlain : IEpilogueKind { public static EpilogueKind Kind => EpilogueKind.Plain; }
+    private struct EStep : IEpilogueKind { public static EpilogueKind Kind => EpilogueKind.Step; }
     private struct R1 : IRows { public static int Value => 1; }
     private struct R2 : IRows { public static int Value => 2; }
     private struct R3 : IRows { public static int Value => 3; }
