@@ -58,7 +58,13 @@ public interface INetwork
     /// <summary>All weights (kernels, biases, γ, β), one contiguous buffer; layers are slices of it.</summary>
     Span<float> Parameters { get; }
 
-    /// <summary>The gradients of the last <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/> or <see cref="TrainStep(ReadOnlySpan{float}, ReadOnlySpan{int}, int, Optimizer)"/>, same layout as <see cref="Parameters"/>.</summary>
+    /// <summary>
+    /// The gradients of the last <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/> or
+    /// <see cref="TrainStep(ReadOnlySpan{float}, ReadOnlySpan{int}, int, Optimizer)"/>, same layout as <see cref="Parameters"/>.
+    /// After a training step whose plain-SGD update was fused into the gradient products
+    /// (<see cref="Optimizer.TryGetFusedUpdateRate"/>), the dense kernels' gradients are computed when this property is
+    /// read: read it after the step (a span obtained before the step is not refreshed for those kernels).
+    /// </summary>
     Span<float> Gradients { get; }
 
     /// <summary>Non-trainable state (BatchNorm moving means and variances), one contiguous buffer.</summary>
