@@ -69,6 +69,44 @@ public class TrainingTests
         }
     }
 
+    /// <summary>
+    /// The same seed, data and settings give the same bits with the kernels on one core or several (README,
+    /// "Determinism"): training steps at batch 1 and 32, with fused SGD and with Adam, and one-sample predictions.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(FashionMlp), 1, "sgd")]
+    [InlineData(nameof(FashionMlp), 32, "sgd")]
+    [InlineData(nameof(FashionMlp), 32, "adam")]
+    [InlineData(nameof(FashionBn), 16, "sgd")]
+    public void Training_gives_the_same_bits_on_one_core_and_on_several(string network, int batch, string optimizer)
+    {
+        (float[] Weights, float[] Prediction) Train(bool serial)
+        {
+            WorkerPool.SerialOnThisThread = serial;
+            try
+            {
+                INetwork net = network == nameof(FashionMlp) ? new FashionMlp(5) : new FashionBn(5);
+                Optimizer opt = optimizer == "sgd" ? new Sgd(0.05) : new Adam(0.001);
+                for (int step = 0; step < 4; step++)
+                {
+                    (float[] x, int[] y) = RandomBatch(batch, net.InputSize, net.OutputSize, 300 + step);
+                    net.TrainStep(x, y, batch, opt);
+                }
+                var prediction = new float[net.OutputSize];
+                net.Forward(RandomBatch(1, net.InputSize, net.OutputSize, 400).X, prediction, 1);
+                return (net.Parameters.ToArray(), prediction);
+            }
+            finally
+            {
+                WorkerPool.SerialOnThisThread = false;
+            }
+        }
+        var parallel = Train(false);
+        var serial = Train(true);
+        Assert.True(parallel.Weights.AsSpan().SequenceEqual(serial.Weights), "the weights depend on the number of cores");
+        Assert.True(parallel.Prediction.AsSpan().SequenceEqual(serial.Prediction), "the prediction depends on the number of cores");
+    }
+
     [Fact]
     public void A_plain_sgd_bound_to_another_network_refuses_the_step_before_any_weight_moves_and_Reset_frees_it()
     {

@@ -94,7 +94,9 @@ public static partial class Kernels
             }
             return;
         }
-        if (g->M == 1 && !g->TransposedA && !g->TransposedB && (long)g->K * g->N >= ParallelWeights && WorkerPool.IsParallel)
+        // Split by depth whatever the number of cores (a single core runs the chunks in turn): the sum is then the same
+        // on any machine, as every other product's is.
+        if (g->M == 1 && !g->TransposedA && !g->TransposedB && (long)g->K * g->N >= ParallelWeights)
         {
             SampleForward(g);
             return;

@@ -31,8 +31,20 @@ internal static unsafe class WorkerPool
     private static int s_status = Closed;
     private static Exception? s_failure;
 
-    /// <summary>Whether there is more than one core to share work with.</summary>
-    public static bool IsParallel => s_workers > 0;
+    /// <summary>Whether there is more than one core to share work with (on this thread: see <see cref="SerialOnThisThread"/>).</summary>
+    public static bool IsParallel => s_workers > 0 && !t_serial;
+
+    [ThreadStatic] private static bool t_serial;
+
+    /// <summary>
+    /// Runs this thread's kernels as <c>NETDSL_THREADS=1</c> would (tests use it to check that results do not depend
+    /// on the number of cores).
+    /// </summary>
+    internal static bool SerialOnThisThread
+    {
+        get => t_serial;
+        set => t_serial = value;
+    }
 
     /// <summary>The cores to use: <c>$NETDSL_THREADS</c> when set, else the machine's.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -43,7 +55,7 @@ internal static unsafe class WorkerPool
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(delegate* managed<void*, int, void> job, void* state, int chunks)
     {
-        if (chunks <= 1 || s_workers == 0 || !Monitor.TryEnter(s_gate))
+        if (chunks <= 1 || !IsParallel || !Monitor.TryEnter(s_gate))
         {
             for (int c = 0; c < chunks; c++) job(state, c);
             return;

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using NetDsl;
 using Xunit;
 
@@ -254,4 +255,92 @@ public class GemmTests
     }
 
     private static double Tolerance(int k) => 1e-5 + 1e-5 * k;
+}
+
+/// <summary>
+/// The promise that results do not depend on the number of cores: every kernel that splits its work across cores
+/// gives, bit for bit, what it gives on one core (<c>NETDSL_THREADS=1</c>, here through the thread's serial switch).
+/// </summary>
+public class CoreCountIndependenceTests
+{
+    private static float[] Random(int n, int seed)
+    {
+        var r = new SeededRandom(seed, 3);
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float)r.NextGaussian();
+        return a;
+    }
+
+    private static float[] Serially(Func<float[]> run)
+    {
+        WorkerPool.SerialOnThisThread = true;
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            WorkerPool.SerialOnThisThread = false;
+        }
+    }
+
+    public static TheoryData<string, int, int, int> Cases => new()
+    {
+        // one sample against large weights (split by depth), a batch (by columns), many rows (by rows), narrow layers
+        // (halved rows), the input gradient (packed transposed), weight gradients and their fused steps, rank 1
+        { "dense relu", 1, 784, 300 }, { "dense selu", 1, 1500, 90 }, { "dense relu", 32, 784, 300 }, { "dense selu", 128, 100, 100 },
+        { "dense relu", 500, 300, 100 }, { "nt", 32, 100, 300 }, { "nt", 128, 100, 100 }, { "tn", 784, 32, 300 }, { "tn", 100, 128, 100 },
+        { "tn step", 784, 32, 300 }, { "tn step", 784, 1, 300 }, { "tn update", 784, 1, 300 }, { "tn update", 300, 32, 100 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Kernels_give_the_same_bits_on_one_core_and_on_several(string kernel, int m, int k, int n)
+    {
+        Assert.True(WorkerPool.IsParallel || Environment.ProcessorCount == 1 || Environment.GetEnvironmentVariable("NETDSL_THREADS") == "1",
+            "the pool should be parallel on a machine with several cores");
+        float[] a = Random(m * k, 1), b = Random(k * n, 2), bias = Random(n, 3), w0 = Random(m * n, 4);
+        float[] Run()
+        {
+            switch (kernel)
+            {
+                case "dense relu":
+                case "dense selu":
+                {
+                    var y = new float[m * n];
+                    Kernels.Dense(a, b, bias, y, m, k, n, kernel == "dense relu" ? Activation.Relu : Activation.Selu);
+                    return y;
+                }
+                case "nt":
+                {
+                    // dX = dZ·Wᵀ: dZ is m × k, W is n × k.
+                    var c = new float[m * n];
+                    Kernels.MatMulNT(a, Random(n * k, 5), c, m, k, n);
+                    return c;
+                }
+                case "tn":
+                {
+                    var c = new float[m * n];
+                    Kernels.MatMulTN(Random(k * m, 6), b, c, m, k, n);
+                    return c;
+                }
+                case "tn step":
+                {
+                    float[] w = (float[])w0.Clone();
+                    Kernels.MatMulTNStep(Random(k * m, 6), b, w, 0.01f, m, k, n);
+                    return w;
+                }
+                default:
+                {
+                    float[] w = (float[])w0.Clone();
+                    var c = new float[m * n];
+                    Kernels.MatMulTNUpdate(Random(k * m, 6), b, c, w, 0.01f, m, k, n);
+                    return c.Concat(w).ToArray();
+                }
+            }
+        }
+        float[] parallel = Run();
+        float[] serial = Serially(Run);
+        Assert.True(parallel.AsSpan().SequenceEqual(serial), $"{kernel} {m}×{k}×{n}: the results depend on the number of cores");
+    }
 }
