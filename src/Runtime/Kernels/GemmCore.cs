@@ -113,8 +113,9 @@ public static partial class Kernels
         {
             // Many rows (large-batch inference): chunks of MC rows, each over all columns, so a block of A stays in
             // cache while B (a layer's weights) is shared.
-            g->ChunkRows = MC;
-            WorkerPool.Run(&GemmRowChunk, g, (g->M + MC - 1) / MC);
+            // (Chunks of half that height below 16 of them: 9 chunks, say, would split 5:4 between two cores.)
+            g->ChunkRows = g->M >= 16 * MC ? MC : MC / 2;
+            WorkerPool.Run(&GemmRowChunk, g, (g->M + g->ChunkRows - 1) / g->ChunkRows);
         }
         else if (colPanels >= 4)
         {
