@@ -147,10 +147,12 @@ public static partial class Kernels
         CheckLength(c, m * n, nameof(c));
         if (m >= 8 && Vector256.IsHardwareAccelerated && Fma.IsSupported)
         {
-            // Two ways, the same sums in the same order: pack the weights transposed (n·k floats through 8 × 8
-            // transposes) into the product dZ·Wᵀ, or transpose dZ in and dX out (m·(k + n) floats) around the product
-            // dXᵀ = W·dZᵀ, which reads the weights in their own order. Whichever moves fewer floats: a batch of 128
-            // against a 100 × 100 layer packs; a batch of 32 against 784 × 300 transposes.
+            // Two ways, the same sums in the same order (but for where an accumulated C is added, beyond 1,536 inputs;
+            // the way depends on the shape only, so on any machine the same): pack the weights transposed (n·k floats
+            // through 8 × 8 transposes, once per block of rows) into the product dZ·Wᵀ, or transpose dZ in and dX out
+            // (m·(k + n) floats) around the product dXᵀ = W·dZᵀ, which reads the weights in their own order. Whichever
+            // moves fewer floats: a batch of 128 against a 100 × 100 layer packs; a batch of 32 against 784 × 300
+            // transposes.
             if ((long)n * k <= (long)m * (k + n))
             {
                 fixed (float* pa = a, pb = b, pc = c)

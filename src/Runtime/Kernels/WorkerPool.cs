@@ -35,6 +35,10 @@ internal static unsafe class WorkerPool
     public static bool IsParallel => s_workers > 0 && !t_serial;
 
     [ThreadStatic] private static bool t_serial;
+    [ThreadStatic] private static int t_parallelRuns;
+
+    /// <summary>How many jobs this thread has shared with the workers (tests check that a parallel path really ran).</summary>
+    internal static int ParallelRunsOnThisThread => t_parallelRuns;
 
     /// <summary>
     /// Runs this thread's kernels as <c>NETDSL_THREADS=1</c> would (tests use it to check that results do not depend
@@ -62,6 +66,7 @@ internal static unsafe class WorkerPool
         }
         try
         {
+            t_parallelRuns++;
             s_job = job;
             s_state = state;
             s_chunks = chunks;

@@ -12,7 +12,7 @@ public class ActivationTests
     private const double Lambda = 1.0507009873554804934193349852946, Alpha = 1.6732632423543772848170429916717;
 
     [Fact]
-    public void The_single_precision_exponential_is_within_two_ulp_on_the_non_positive_range()
+    public void The_single_precision_exponential_is_within_2_5e_7_relative_error_on_the_non_positive_range()
     {
         // Every ~1e-4 of [-87, 0], plus the edges: against the double-precision exponential of the same float.
         double worst = 0;
@@ -28,7 +28,7 @@ public class ActivationTests
                 worst = Math.Max(worst, Math.Abs(e[l] - exact) / exact);
             }
         }
-        Assert.True(worst <= 2.5e-7, $"worst relative error {worst:E2}"); // 2 ulp of float ≈ 2.4e-7
+        Assert.True(worst <= 2.5e-7, $"worst relative error {worst:E2}"); // 2–4 ulp of float, depending on the mantissa
         var edges = Vector256.Create(0f, -0f, -1e-30f, -87.3f, -87.4f, -200f, float.NegativeInfinity, -0.5f);
         float[] got = new float[8];
         Kernels.ExpNonPositive(edges).CopyTo(got);
