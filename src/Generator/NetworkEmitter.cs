@@ -92,8 +92,7 @@ internal static class NetworkEmitter
             // from the step's saved inputs and output gradients when Gradients is read (or before the workspace is reused).
             w.Line($"private readonly bool[] _pendingKernels = new bool[{FusedKernels(spec).Length}];");
             w.Line("private bool _gradientsPending;");
-            w.Line("private int _pendingBatch;");
-            if (FusedReadsInput(spec)) w.Line("private float[] _savedInput = global::System.Array.Empty<float>();");
+            if (FusedReadsInput(spec, plan)) w.Line("private float[] _savedInput = global::System.Array.Empty<float>();");
         }
         w.Line();
 
@@ -133,7 +132,7 @@ internal static class NetworkEmitter
         EmitLoss(w, spec, plan, labels: false);
         EmitRegularization(w, spec);
         EmitConstraints(w, spec, plan);
-        EmitCapacity(w, spec);
+        EmitCapacity(w, spec, plan);
         EmitPendingGradients(w, spec, plan);
         w.Close();
     }
@@ -511,10 +510,7 @@ internal static class NetworkEmitter
         if (fusable)
         {
             w.Line($"{S} pw = _storage.Parameters;");
-            w.Open("if (fuse)");
-            w.Line("_gradientsPending = true;");
-            w.Line("_pendingBatch = n;");
-            w.Close();
+            w.Line("if (fuse) _gradientsPending = true;");
         }
         w.Line($"{S} dp = _storage.Gradients;");
         if (spec.StateLength > 0) w.Line($"{ROS} st = _storage.State;");
@@ -681,11 +677,7 @@ internal static class NetworkEmitter
     private static int FusedIndex(NetworkSpec spec, int layer) => spec.Layers.Take(layer).Count(IsFusable);
 
     /// <summary>Whether a fusable dense layer reads the network's input itself (then a fused step saves a copy of it).</summary>
-    private static bool FusedReadsInput(NetworkSpec spec)
-    {
-        var plan = new Plan(spec);
-        return spec.Layers.Where(IsFusable).Any(l => plan.Resolve(l.InputNode) < 0);
-    }
+    private static bool FusedReadsInput(NetworkSpec spec, Plan plan) => spec.Layers.Where(IsFusable).Any(l => plan.Resolve(l.InputNode) < 0);
 
     /// <summary>
     /// The deferred kernel gradients of a fused plain-SGD step: <c>dW = xᵀ·dZ</c> from the step's layer inputs and output
@@ -714,11 +706,12 @@ internal static class NetworkEmitter
         w.Line(GeneratedCode);
         w.Open("private void MaterializeGradients()");
         w.Line("_gradientsPending = false;");
-        w.Line("int n = _pendingBatch;");
+        // The step's batch: no forward pass has run since (EnsureActivations computes these first).
+        w.Line("int n = _lastBatch;");
         w.Line($"{S} acts = _activations;");
         w.Line($"{S} grads = _gradients;");
         w.Line($"{S} dp = _storage.Gradients;");
-        if (FusedReadsInput(spec)) w.Line($"{ROS} x = new {ROS}(_savedInput, 0, n * InputSize);");
+        if (FusedReadsInput(spec, plan)) w.Line($"{ROS} x = new {ROS}(_savedInput, 0, n * InputSize);");
         for (int i = 0; i < layers.Count; i++)
         {
             LayerSpec l = layers[i];
@@ -774,7 +767,7 @@ internal static class NetworkEmitter
         w.Line();
     }
 
-    private static void EmitCapacity(SourceWriter w, NetworkSpec spec)
+    private static void EmitCapacity(SourceWriter w, NetworkSpec spec, Plan plan)
     {
         bool fusable = FusedKernels(spec).Length > 0;
         w.Line(GeneratedCode);
@@ -791,7 +784,7 @@ internal static class NetworkEmitter
         w.Open("private void EnsureGradients(int n)");
         w.Open("if (n > _gradientCapacity)");
         w.Line("_gradients = new float[n * GradientsPerSample];");
-        if (FusedReadsInput(spec)) w.Line("_savedInput = new float[n * InputSize];");
+        if (FusedReadsInput(spec, plan)) w.Line("_savedInput = new float[n * InputSize];");
         w.Line("_gradientCapacity = n;");
         w.Close();
         w.Close();

@@ -15,6 +15,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using NetDsl.Analyzers.Tests.Infrastructure;
 using NetDsl.CodeFixes;
+using NetDsl.Tests.Shared;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -138,43 +139,11 @@ public class ConsumerBuildTests
 
     private async Task<(int ExitCode, string Output)> BuildAsync(string project, string artifacts, string warningsAsErrors)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(project)!,
-        };
-        foreach (string arg in new[] { "build", project, "--artifacts-path", artifacts, "-m:1", "-nodeReuse:false", "-v:minimal", "-nologo", warningsAsErrors })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        // The test host may run inside an MSBuild/dotnet-test environment: do not let its MSBuild settings leak in.
-        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-
         var stopwatch = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(BuildTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet build did not finish in {BuildTimeout}:\n{await stdout}\n{await stderr}");
-        }
-        string output = await stdout + await stderr;
-        _output.WriteLine($"dotnet build {warningsAsErrors}: exit {process.ExitCode} in {stopwatch.Elapsed.TotalSeconds:F1} s\n{output}");
-        return (process.ExitCode, output);
+        (int exitCode, string output) = await ChildProcess.RunAsync("dotnet", Path.GetDirectoryName(project)!, BuildTimeout,
+            "build", project, "--artifacts-path", artifacts, "-m:1", "-nodeReuse:false", "-v:minimal", "-nologo", warningsAsErrors);
+        _output.WriteLine($"dotnet build {warningsAsErrors}: exit {exitCode} in {stopwatch.Elapsed.TotalSeconds:F1} s\n{output}");
+        return (exitCode, output);
     }
 
     /// <summary>Applies the NetDsl code fixes, one diagnostic at a time, until no fixable diagnostic is left.</summary>

@@ -24,7 +24,7 @@ public class TrainingTests
     };
 
     /// <summary>
-    /// Plain SGD updates the dense kernels inside the weight-gradient product (<see cref="Kernels.MatMulTNUpdate"/>).
+    /// Plain SGD updates the dense kernels inside the weight-gradient product (<see cref="Kernels.MatMulTNStep"/>).
     /// The reference is the same network trained through the same TrainStep with fusion disabled (a clip value no
     /// gradient reaches): weights, gradients, statistics and losses must agree bit for bit.
     /// </summary>

@@ -7,6 +7,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 
+using NetDsl.Tests.Shared;
+
 namespace NetDsl.Package.Tests;
 
 /// <summary>Runs the <c>dotnet</c> command line, isolated from the MSBuild environment of the test host.</summary>
@@ -22,40 +24,8 @@ internal static class Dotnet
         RunProcessAsync("dotnet", workingDirectory, arguments);
 
     /// <summary>Runs a program to its end (killed after <see cref="Timeout"/>), returning its exit code and its stdout + stderr.</summary>
-    public static async Task<(int ExitCode, string Output)> RunProcessAsync(string fileName, string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        // dotnet test runs the tests inside an MSBuild environment: do not let its settings leak into the child builds.
-        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in {Timeout}:\n{await stdout}\n{await stderr}");
-        }
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    public static Task<(int ExitCode, string Output)> RunProcessAsync(string fileName, string workingDirectory, params string[] arguments) =>
+        ChildProcess.RunAsync(fileName, workingDirectory, Timeout, arguments);
 
     /// <summary>Runs and asserts success, returning the output.</summary>
     public static async Task<string> SucceedAsync(string workingDirectory, params string[] arguments)

@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetDsl;
 
@@ -188,34 +189,40 @@ public static partial class Kernels
     }
 
     /// <summary>
-    /// <c>y = scale·(x &gt; 0 ? x : α·(eˣ − 1))</c> (ELU: scale 1; SELU: λ, α) in one pass, eight lanes at a time with
-    /// the vector exponential; the last 1–7 elements go through a padded vector, so that every element gets the same
-    /// arithmetic as in the product's fused epilogue (<see cref="ExpLinearVector"/>).
+    /// <c>y = scale·(x &gt; 0 ? x : α·(eˣ − 1))</c> (ELU: scale 1; SELU: λ, α) in one pass, with the same arithmetic
+    /// for every element as the products' fused epilogue (<see cref="ExpLinearRow"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ExpLinear(ReadOnlySpan<float> x, Span<float> y, float scale, float alpha)
     {
-        int len = x.Length;
         fixed (float* px = x, py = y)
         {
-            int i = 0;
-            if (Vector256.IsHardwareAccelerated)
+            if (Avx.IsSupported)
             {
-                for (; i + 8 <= len; i += 8) Vector256.Store(ExpLinearVector(Vector256.Load(px + i), scale, alpha), py + i);
-                if (i < len)
-                {
-                    float* tail = stackalloc float[8];
-                    for (int j = 0; j < 8; j++) tail[j] = i + j < len ? px[i + j] : 0f;
-                    Vector256.Store(ExpLinearVector(Vector256.Load(tail), scale, alpha), tail);
-                    for (int j = 0; i + j < len; j++) py[i + j] = tail[j];
-                }
+                ExpLinearRow(px, py, x.Length, scale, alpha);
                 return;
             }
-            for (; i < len; i++)
+            for (int i = 0; i < x.Length; i++)
             {
                 float v = px[i];
                 py[i] = v > 0f ? scale * v : scale * alpha * (MathF.Exp(v) - 1f);
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ExpLinear"/> on <paramref name="length"/> floats (in place or not), eight lanes at a time with the
+    /// vector exponential, the last 1–7 through a masked vector. AVX required.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void ExpLinearRow(float* x, float* y, int length, float scale, float alpha)
+    {
+        int full = length & ~7;
+        for (int j = 0; j < full; j += 8) Avx.Store(y + j, ExpLinearVector(Avx.LoadVector256(x + j), scale, alpha));
+        if (full < length)
+        {
+            Vector256<float> mask = LaneMask(length - full);
+            Avx.MaskStore(y + full, mask, ExpLinearVector(Avx.MaskLoad(x + full, mask), scale, alpha));
         }
     }
 

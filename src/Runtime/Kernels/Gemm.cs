@@ -89,31 +89,11 @@ public static partial class Kernels
     }
 
     /// <summary>
-    /// <c>c = aᵀ·b</c> (as <see cref="MatMulTN"/>) and, in the same pass, the SGD step <c>w ← w + (−rate)·c</c> on the
-    /// weights <paramref name="w"/> (laid out as <c>c</c>): a dense layer's weight gradient and its plain-SGD update
-    /// without a second pass over the weights. Bit for bit the result of <see cref="MatMulTN"/> followed by
-    /// <see cref="Sgd"/>'s update; generated code calls it when <see cref="Optimizer.TryGetFusedUpdateRate"/> allows.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void MatMulTNUpdate(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, Span<float> w, float rate, int m, int k, int n)
-    {
-        CheckLength(a, k * m, nameof(a));
-        CheckLength(b, k * n, nameof(b));
-        CheckLength(c, m * n, nameof(c));
-        CheckLength(w, m * n, nameof(w));
-        if (c.Overlaps(w)) throw new ArgumentException("The gradient 'c' and the weights 'w' must not overlap.", nameof(w));
-        fixed (float* pa = a, pb = b, pc = c, pw = w)
-        {
-            var args = new GemmArgs { A = pa, Lda = m, TransposedA = true, B = pb, Ldb = n, C = pc, Ldc = n, M = m, K = k, N = n, W = pw, Rate = rate };
-            Gemm(&args);
-        }
-    }
-
-    /// <summary>
-    /// The plain-SGD step <c>w ← w + (−rate)·(aᵀ·b)</c> without storing the gradient <c>aᵀ·b</c>: the update of
-    /// <see cref="MatMulTNUpdate"/>, bit for bit, when nothing needs the gradient now (generated code computes it
-    /// later, with <see cref="MatMulTN"/>, if <see cref="INetwork.Gradients"/> is read). <c>a</c> is <c>k × m</c>,
-    /// <c>b</c> is <c>k × n</c>, <c>w</c> is <c>m × n</c>.
+    /// The plain-SGD step <c>w ← w + (−rate)·(aᵀ·b)</c> in the pass that computes the weight gradient <c>aᵀ·b</c>,
+    /// without storing it: bit for bit <see cref="MatMulTN"/> followed by <see cref="Sgd"/>'s update, without a second
+    /// pass over the weights. Generated code calls it when <see cref="Optimizer.TryGetFusedUpdateRate"/> allows, and
+    /// computes the gradient later, with <see cref="MatMulTN"/>, if <see cref="INetwork.Gradients"/> is read. <c>a</c>
+    /// is <c>k × m</c>, <c>b</c> is <c>k × n</c>, <c>w</c> is <c>m × n</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void MatMulTNStep(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> w, float rate, int m, int k, int n)
@@ -123,13 +103,16 @@ public static partial class Kernels
         CheckLength(w, m * n, nameof(w));
         if (k > KC + KC / 2)
         {
-            // Deep enough to be summed in blocks (batches of over 1,536): the partial sums need a C of their own.
-            MatMulTNUpdate(a, b, Scratch.Get(0, m * n), w, rate, m, k, n);
+            // Deep enough to be summed in blocks (batches of over 1,536): the partial sums need a C of their own, then
+            // the optimizer's own update.
+            Span<float> gradient = Scratch.Get(0, m * n);
+            MatMulTN(a, b, gradient, m, k, n);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(gradient, -rate, w[..(m * n)], w[..(m * n)]);
             return;
         }
         fixed (float* pa = a, pb = b, pw = w)
         {
-            var args = new GemmArgs { A = pa, Lda = m, TransposedA = true, B = pb, Ldb = n, C = pw, Ldc = n, M = m, K = k, N = n, W = pw, Rate = rate, NoStore = true };
+            var args = new GemmArgs { A = pa, Lda = m, TransposedA = true, B = pb, Ldb = n, C = pw, Ldc = n, M = m, K = k, N = n, Step = true, Rate = rate };
             Gemm(&args);
         }
     }

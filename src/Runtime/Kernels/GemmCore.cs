@@ -35,11 +35,12 @@ public static partial class Kernels
         public int ChunkRows;
         /// <summary>Column chunks per row part (<see cref="GemmColumnChunk"/>).</summary>
         public int ColumnChunks;
-        /// <summary>When set, <c>W −= Rate·C</c> as each element of C is stored (W laid out as C): a fused SGD step.</summary>
-        public float* W;
+        /// <summary>
+        /// When set, C holds weights and receives the plain-SGD step <c>C ← C + (−Rate)·(A·B)</c> instead of the product
+        /// (<see cref="MatMulTNStep"/>; one depth block, no bias, no activation).
+        /// </summary>
+        public bool Step;
         public float Rate;
-        /// <summary>With <see cref="W"/>: C is not stored, only the step is made (C then points at W, for the offsets; one depth block only).</summary>
-        public bool NoStore;
         /// <summary>Partial rows of C, one per depth chunk (<see cref="SampleForward"/>), <see cref="PartialStride"/> apart.</summary>
         public float* Partial;
         public int PartialStride;
@@ -229,23 +230,12 @@ public static partial class Kernels
                 for (; j + 8 <= n; j += 8) Avx.Store(c + j, Fma.MultiplyAdd(x, Avx.LoadVector256(b + j), Avx.LoadVector256(c + j)));
                 if (j < n) Avx.MaskStore(c + j, tailMask, Fma.MultiplyAdd(x, Avx.MaskLoad(b + j, tailMask), Avx.MaskLoad(c + j, tailMask)));
             }
-            else if (g->W != null)
+            else if (g->Step)
             {
-                // One sample's weight gradient and the fused SGD step on the same row of weights.
-                float* w = g->W + (long)i * g->Ldc;
+                // One sample's SGD step on a row of weights: w + (x·b)·(−η), as the optimizer computes it.
                 var negRate = Vector256.Create(-g->Rate);
-                for (; j + 8 <= n; j += 8)
-                {
-                    Vector256<float> v = x * Avx.LoadVector256(b + j);
-                    if (!g->NoStore) Avx.Store(c + j, v);
-                    Avx.Store(w + j, Avx.LoadVector256(w + j) + v * negRate);
-                }
-                if (j < n)
-                {
-                    Vector256<float> v = x * Avx.MaskLoad(b + j, tailMask);
-                    if (!g->NoStore) Avx.MaskStore(c + j, tailMask, v);
-                    Avx.MaskStore(w + j, tailMask, Avx.MaskLoad(w + j, tailMask) + v * negRate);
-                }
+                for (; j + 8 <= n; j += 8) Avx.Store(c + j, Avx.LoadVector256(c + j) + x * Avx.LoadVector256(b + j) * negRate);
+                if (j < n) Avx.MaskStore(c + j, tailMask, Avx.MaskLoad(c + j, tailMask) + x * Avx.MaskLoad(b + j, tailMask) * negRate);
             }
             else
             {
@@ -420,8 +410,8 @@ public static partial class Kernels
         // The epilogue, chosen once per tile: the short ones compile to a few instructions per vector, which matters
         // when the depth is short (a weight gradient over a batch of 32 has 32 steps per tile).
         bool load = p0 > 0 || g->Accumulate, last = p1 == g->K;
-        if (g->NoStore && !load && last && g->Bias == null && g->Epilogue == Epilogue.None) TileCols<TL, EStep>(g, i, j, rows, width, p0, p1, b, ldb);
-        else if (g->W == null && !load && (!last || (g->Bias == null && g->Epilogue is Epilogue.None or Epilogue.ExpLinear))) TileCols<TL, EPlain>(g, i, j, rows, width, p0, p1, b, ldb);
+        if (g->Step) TileCols<TL, EStep>(g, i, j, rows, width, p0, p1, b, ldb);
+        else if (!load && (!last || (g->Bias == null && g->Epilogue is Epilogue.None or Epilogue.ExpLinear))) TileCols<TL, EPlain>(g, i, j, rows, width, p0, p1, b, ldb);
         else TileCols<TL, EGeneral>(g, i, j, rows, width, p0, p1, b, ldb);
     }
 
@@ -474,19 +464,16 @@ public static partial class Kernels
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         if (TL.Transposed)
         {
-            if (g->W != null && p1 == g->K)
+            if (TE.Kind == EpilogueKind.Step)
             {
-                // The fused update reads and writes these weights (and stores the gradient) after the depth loop:
-                // start bringing the lines of this tile in now, so that the loop hides their latency.
+                // The step reads and writes these weights after the depth loop: start bringing the lines of this tile
+                // in now, so that the loop hides their latency.
                 long stride = g->Ldc;
-                float* w = g->W + i * stride + j;
-                float* cc = g->C + i * stride + j;
-                for (int r = 0; r < rows; r++, w += stride, cc += stride)
+                float* w = g->C + i * stride + j;
+                for (int r = 0; r < rows; r++, w += stride)
                 {
                     Sse.Prefetch0(w);
                     Sse.Prefetch0(w + 15);
-                    Sse.Prefetch0(cc);
-                    Sse.Prefetch0(cc + 15);
                 }
             }
             float* ap = g->A + (long)p0 * lda + i;
@@ -524,15 +511,15 @@ public static partial class Kernels
         int ldc = g->Ldc;
         if (TE.Kind == EpilogueKind.Step)
         {
-            // w ← w + (−η)·v, the gradient not stored: as UpdateWeights computes it.
-            float* w = g->W + (c - g->C);
+            // C holds the weights: w + v·(−η), as the optimizer's own pass computes it (TensorPrimitives.MultiplyAdd,
+            // not an FMA), so that the step is the same bit for bit.
             var negRate = Vector256.Create(-g->Rate);
-            StepRow<TC>(w, c00, c01, mask, negRate);
-            if (rows > 1) StepRow<TC>(w + ldc, c10, c11, mask, negRate);
-            if (rows > 2) StepRow<TC>(w + 2 * ldc, c20, c21, mask, negRate);
-            if (rows > 3) StepRow<TC>(w + 3 * ldc, c30, c31, mask, negRate);
-            if (rows > 4) StepRow<TC>(w + 4 * ldc, c40, c41, mask, negRate);
-            if (rows > 5) StepRow<TC>(w + 5 * ldc, c50, c51, mask, negRate);
+            StepRow<TC>(c, c00, c01, mask, negRate);
+            if (rows > 1) StepRow<TC>(c + ldc, c10, c11, mask, negRate);
+            if (rows > 2) StepRow<TC>(c + 2 * ldc, c20, c21, mask, negRate);
+            if (rows > 3) StepRow<TC>(c + 3 * ldc, c30, c31, mask, negRate);
+            if (rows > 4) StepRow<TC>(c + 4 * ldc, c40, c41, mask, negRate);
+            if (rows > 5) StepRow<TC>(c + 5 * ldc, c50, c51, mask, negRate);
             return;
         }
         if (TE.Kind == EpilogueKind.Plain)
@@ -618,14 +605,8 @@ public static partial class Kernels
                 break;
 
         }
-        if (g->NoStore)
-        {
-            UpdateWeights(g, c, v, mask, masked);
-            return;
-        }
         if (masked) Avx.MaskStore(c, mask, v);
         else Avx.Store(c, v);
-        if (g->W != null) UpdateWeights(g, c, v, mask, masked);
     }
 
     /// <summary>
@@ -637,24 +618,7 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ExpLinearRows(GemmArgs* g, float* c, int rows, int width)
     {
-        float scale = g->Scale, alpha = g->Alpha;
-        int full = width & ~7;
-        Vector256<float> mask = LaneMask(width - full);
-        for (int r = 0; r < rows; r++, c += g->Ldc)
-        {
-            for (int j = 0; j < full; j += 8) Avx.Store(c + j, ExpLinearVector(Avx.LoadVector256(c + j), scale, alpha));
-            if (full < width) Avx.MaskStore(c + full, mask, ExpLinearVector(Avx.MaskLoad(c + full, mask), scale, alpha));
-        }
-    }
-
-    /// <summary>The fused SGD step on the weights under a stored vector of C: <c>w + (−η)·c</c>, as <c>TensorPrimitives.MultiplyAdd</c> computes it (not an FMA), so that the result is the same bit for bit as the optimizer's own pass.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void UpdateWeights(GemmArgs* g, float* c, Vector256<float> v, Vector256<float> mask, bool masked)
-    {
-        float* w = g->W + (c - g->C);
-        Vector256<float> step = v * Vector256.Create(-g->Rate);
-        if (masked) Avx.MaskStore(w, mask, Avx.MaskLoad(w, mask) + step);
-        else Avx.Store(w, Avx.LoadVector256(w) + step);
+        for (int r = 0; r < rows; r++, c += g->Ldc) ExpLinearRow(c, c, width, g->Scale, g->Alpha);
     }
 
     /// <summary>
@@ -721,8 +685,8 @@ public static partial class Kernels
                     Epilogue.ExpLinear => s > 0f ? g->Scale * s : g->Scale * g->Alpha * (MathF.Exp(s) - 1f),
                     _ => s,
                 };
-                if (!g->NoStore) *dst = value;
-                if (g->W != null) g->W[dst - g->C] += value * -g->Rate;
+                if (g->Step) *dst += value * -g->Rate;
+                else *dst = value;
             }
         }
     }

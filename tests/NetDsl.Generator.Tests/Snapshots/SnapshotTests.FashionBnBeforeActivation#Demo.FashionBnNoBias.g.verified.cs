@@ -59,7 +59,6 @@ namespace Demo
         private int _activationCapacity, _gradientCapacity, _lastBatch, _inUse;
         private readonly bool[] _pendingKernels = new bool[3];
         private bool _gradientsPending;
-        private int _pendingBatch;
 
         /// <summary>Creates the network with every parameter initialized deterministically from <paramref name="seed"/> (Keras's initializers).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
@@ -365,11 +364,7 @@ namespace Demo
             global::System.Span<float> grads = _gradients;
             global::System.ReadOnlySpan<float> p = _storage.Parameters;
             global::System.Span<float> pw = _storage.Parameters;
-            if (fuse)
-            {
-                _gradientsPending = true;
-                _pendingBatch = n;
-            }
+            if (fuse) _gradientsPending = true;
             global::System.Span<float> dp = _storage.Gradients;
             global::System.ReadOnlySpan<float> st = _storage.State;
             global::System.Span<float> s = _scratch;
@@ -495,7 +490,7 @@ namespace Demo
         private void MaterializeGradients()
         {
             _gradientsPending = false;
-            int n = _pendingBatch;
+            int n = _lastBatch;
             global::System.Span<float> acts = _activations;
             global::System.Span<float> grads = _gradients;
             global::System.Span<float> dp = _storage.Gradients;

@@ -54,7 +54,6 @@ namespace Demo.Models
         private int _activationCapacity, _gradientCapacity, _lastBatch, _inUse;
         private readonly bool[] _pendingKernels = new bool[3];
         private bool _gradientsPending;
-        private int _pendingBatch;
         private float[] _savedInput = global::System.Array.Empty<float>();
 
         /// <summary>Creates the network with every parameter initialized deterministically from <paramref name="seed"/> (Keras's initializers).</summary>
@@ -320,11 +319,7 @@ namespace Demo.Models
             global::System.Span<float> grads = _gradients;
             global::System.ReadOnlySpan<float> p = _storage.Parameters;
             global::System.Span<float> pw = _storage.Parameters;
-            if (fuse)
-            {
-                _gradientsPending = true;
-                _pendingBatch = n;
-            }
+            if (fuse) _gradientsPending = true;
             global::System.Span<float> dp = _storage.Gradients;
             global::System.Span<float> a1 = acts.Slice(n * 0, n * 300);
             global::System.Span<float> a2 = acts.Slice(n * 300, n * 100);
@@ -429,7 +424,7 @@ namespace Demo.Models
         private void MaterializeGradients()
         {
             _gradientsPending = false;
-            int n = _pendingBatch;
+            int n = _lastBatch;
             global::System.Span<float> acts = _activations;
             global::System.Span<float> grads = _gradients;
             global::System.Span<float> dp = _storage.Gradients;
