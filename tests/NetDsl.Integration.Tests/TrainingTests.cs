@@ -7,7 +7,7 @@ namespace NetDsl.Integration.Tests;
 
 public class TrainingTests
 {
-    private static (float[] X, int[] Y) RandomBatch(int n, int inputs, int classes, int seed)
+    internal static (float[] X, int[] Y) RandomBatch(int n, int inputs, int classes, int seed)
     {
         var random = new SeededRandom(seed);
         var x = new float[n * inputs];
@@ -67,54 +67,6 @@ public class TrainingTests
         {
             Assert.True(((FashionMlp)fused).Layers.Dense1.Kernel.SequenceEqual(new FashionMlp(3).Layers.Dense1.Kernel));
         }
-    }
-
-    /// <summary>
-    /// The same seed, data and settings give the same bits with the kernels on one core or several (README,
-    /// "Determinism"): training steps at batch 1 and 32, with fused SGD and with Adam, and one-sample predictions.
-    /// </summary>
-    [Theory]
-    [InlineData(nameof(FashionMlp), 1, "sgd")]
-    [InlineData(nameof(FashionMlp), 32, "sgd")]
-    [InlineData(nameof(FashionMlp), 32, "adam")]
-    [InlineData(nameof(FashionBn), 16, "sgd")]
-    public void Training_gives_the_same_bits_on_one_core_and_on_several(string network, int batch, string optimizer)
-    {
-        (float[] Weights, float[] Prediction) Train(bool serial)
-        {
-            WorkerPool.SerialOnThisThread = serial;
-            try
-            {
-                INetwork net = network == nameof(FashionMlp) ? new FashionMlp(5) : new FashionBn(5);
-                Optimizer opt = optimizer == "sgd" ? new Sgd(0.05) : new Adam(0.001);
-                for (int step = 0; step < 4; step++)
-                {
-                    (float[] x, int[] y) = RandomBatch(batch, net.InputSize, net.OutputSize, 300 + step);
-                    net.TrainStep(x, y, batch, opt);
-                }
-                var prediction = new float[net.OutputSize];
-                net.Forward(RandomBatch(1, net.InputSize, net.OutputSize, 400).X, prediction, 1);
-                return (net.Parameters.ToArray(), prediction);
-            }
-            finally
-            {
-                WorkerPool.SerialOnThisThread = false;
-            }
-        }
-        // The pool runs a job on the caller alone when another thread holds it (tests run in parallel): repeat until
-        // the kernels of this thread's training were shared with a worker.
-        var parallel = Train(false);
-        bool shared = false;
-        for (int attempt = 0; attempt < 20 && !shared && WorkerPool.IsParallel; attempt++)
-        {
-            int before = WorkerPool.ParallelRunsOnThisThread;
-            parallel = Train(false);
-            shared = WorkerPool.ParallelRunsOnThisThread > before;
-        }
-        Assert.True(shared || !WorkerPool.IsParallel, "the training never ran in parallel");
-        var serial = Train(true);
-        Assert.True(parallel.Weights.AsSpan().SequenceEqual(serial.Weights), "the weights depend on the number of cores");
-        Assert.True(parallel.Prediction.AsSpan().SequenceEqual(serial.Prediction), "the prediction depends on the number of cores");
     }
 
     [Fact]
@@ -370,4 +322,67 @@ public class TrainingTests
         Assert.Equal(before, net.Parameters.ToArray());
         Assert.Equal(state, net.State.ToArray());
     }
+}
+
+/// <summary>
+/// Tests that need the worker pool to themselves (a job finds the pool busy while other test classes run kernels, and
+/// then runs on the caller alone): xunit runs this collection on its own, after the parallel ones.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WorkerPoolCollection
+{
+    public const string Name = "Worker pool";
+}
+
+[Collection(WorkerPoolCollection.Name)]
+public class CoreCountIndependenceTests
+{
+    /// <summary>
+    /// The same seed, data and settings give the same bits with the kernels on one core or several (README,
+    /// "Determinism"): training steps at batch 1 and 32, with fused SGD and with Adam, and one-sample predictions.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(FashionMlp), 1, "sgd")]
+    [InlineData(nameof(FashionMlp), 32, "sgd")]
+    [InlineData(nameof(FashionMlp), 32, "adam")]
+    [InlineData(nameof(FashionBn), 16, "sgd")]
+    public void Training_gives_the_same_bits_on_one_core_and_on_several(string network, int batch, string optimizer)
+    {
+        (float[] Weights, float[] Prediction) Train(bool serial)
+        {
+            WorkerPool.SerialOnThisThread = serial;
+            try
+            {
+                INetwork net = network == nameof(FashionMlp) ? new FashionMlp(5) : new FashionBn(5);
+                Optimizer opt = optimizer == "sgd" ? new Sgd(0.05) : new Adam(0.001);
+                for (int step = 0; step < 4; step++)
+                {
+                    (float[] x, int[] y) = TrainingTests.RandomBatch(batch, net.InputSize, net.OutputSize, 300 + step);
+                    net.TrainStep(x, y, batch, opt);
+                }
+                var prediction = new float[net.OutputSize];
+                net.Forward(TrainingTests.RandomBatch(1, net.InputSize, net.OutputSize, 400).X, prediction, 1);
+                return (net.Parameters.ToArray(), prediction);
+            }
+            finally
+            {
+                WorkerPool.SerialOnThisThread = false;
+            }
+        }
+        // The pool runs a job on the caller alone when another thread holds it (tests run in parallel): repeat until
+        // the kernels of this thread's training were shared with a worker.
+        var parallel = Train(false);
+        bool shared = false;
+        for (int attempt = 0; attempt < 20 && !shared && WorkerPool.IsParallel; attempt++)
+        {
+            int before = WorkerPool.ParallelRunsOnThisThread;
+            parallel = Train(false);
+            shared = WorkerPool.ParallelRunsOnThisThread > before;
+        }
+        Assert.True(shared || !WorkerPool.IsParallel, "the training never ran in parallel");
+        var serial = Train(true);
+        Assert.True(parallel.Weights.AsSpan().SequenceEqual(serial.Weights), "the weights depend on the number of cores");
+        Assert.True(parallel.Prediction.AsSpan().SequenceEqual(serial.Prediction), "the prediction depends on the number of cores");
+    }
+
 }

@@ -249,9 +249,20 @@ public class GemmTests
 }
 
 /// <summary>
+/// Tests that need the worker pool to themselves (a job finds the pool busy while other test classes run kernels, and
+/// then runs on the caller alone): xunit runs this collection on its own, after the parallel ones.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WorkerPoolCollection
+{
+    public const string Name = "Worker pool";
+}
+
+/// <summary>
 /// The promise that results do not depend on the number of cores: every kernel that splits its work across cores
 /// gives, bit for bit, what it gives on one core (<c>NETDSL_THREADS=1</c>, here through the thread's serial switch).
 /// </summary>
+[Collection(WorkerPoolCollection.Name)]
 public class CoreCountIndependenceTests
 {
     private static float[] Random(int n, int seed)
