@@ -216,34 +216,38 @@ public static partial class Kernels
         OuterRows(g, r0, Math.Min(r0 + g->ChunkRows, g->M));
     }
 
-    /// <summary>Rows [r0, r1) of <c>C (+)= a·bᵀ</c> for a column a (K = 1): each row is B's row scaled by one element of A.</summary>
+    /// <summary>
+    /// Rows [r0, r1) of <c>C (+)= a·bᵀ</c> for a column a (K = 1): each row is B's row scaled by one element of A. The
+    /// last 1–7 columns of a row go one by one, with the same operations as the vector lanes: a masked store costs
+    /// several cycles on AMD cores, and this product (one sample's weight gradient) is bound by writing C.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void OuterRows(GemmArgs* g, int r0, int r1)
     {
-        int n = g->N;
+        int n = g->N, full = n & ~7;
         float* b = g->B;
-        Vector256<float> tailMask = LaneMask(n & 7);
+        float negRate = -g->Rate;
         for (int i = r0; i < r1; i++)
         {
-            var x = Vector256.Create(g->TransposedA ? g->A[i] : g->A[(long)i * g->Lda]);
+            float a = g->TransposedA ? g->A[i] : g->A[(long)i * g->Lda];
+            var x = Vector256.Create(a);
             float* c = g->C + (long)i * g->Ldc;
-            int j = 0;
             if (g->Accumulate)
             {
-                for (; j + 8 <= n; j += 8) Avx.Store(c + j, Fma.MultiplyAdd(x, Avx.LoadVector256(b + j), Avx.LoadVector256(c + j)));
-                if (j < n) Avx.MaskStore(c + j, tailMask, Fma.MultiplyAdd(x, Avx.MaskLoad(b + j, tailMask), Avx.MaskLoad(c + j, tailMask)));
+                for (int j = 0; j < full; j += 8) Avx.Store(c + j, Fma.MultiplyAdd(x, Avx.LoadVector256(b + j), Avx.LoadVector256(c + j)));
+                for (int j = full; j < n; j++) c[j] = MathF.FusedMultiplyAdd(a, b[j], c[j]);
             }
             else if (g->Step)
             {
                 // One sample's SGD step on a row of weights: w + (x·b)·(−η), as the optimizer computes it.
-                var negRate = Vector256.Create(-g->Rate);
-                for (; j + 8 <= n; j += 8) Avx.Store(c + j, Avx.LoadVector256(c + j) + x * Avx.LoadVector256(b + j) * negRate);
-                if (j < n) Avx.MaskStore(c + j, tailMask, Avx.MaskLoad(c + j, tailMask) + x * Avx.MaskLoad(b + j, tailMask) * negRate);
+                var rate = Vector256.Create(negRate);
+                for (int j = 0; j < full; j += 8) Avx.Store(c + j, Avx.LoadVector256(c + j) + x * Avx.LoadVector256(b + j) * rate);
+                for (int j = full; j < n; j++) c[j] += a * b[j] * negRate;
             }
             else
             {
-                for (; j + 8 <= n; j += 8) Avx.Store(c + j, x * Avx.LoadVector256(b + j));
-                if (j < n) Avx.MaskStore(c + j, tailMask, x * Avx.MaskLoad(b + j, tailMask));
+                for (int j = 0; j < full; j += 8) Avx.Store(c + j, x * Avx.LoadVector256(b + j));
+                for (int j = full; j < n; j++) c[j] = a * b[j];
             }
         }
     }
