@@ -20,20 +20,20 @@ public static partial class Kernels
         CheckLabels(labels, batch, classes);
         double total = 0;
         float invBatch = 1f / batch;
+        Span<double> e = ExponentialScratch(classes);
         for (int i = 0; i < batch; i++)
         {
             ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
             int label = labels[i];
             float max = TensorPrimitives.Max(z);
-            double sum = 0;
-            for (int j = 0; j < classes; j++) sum += Math.Exp(z[j] - max);
+            double sum = ShiftedExponentials(z, max, e);
             double logSum = Math.Log(sum);
             total += logSum - (z[label] - max);
             if (!probabilities.IsEmpty || !logitsGradient.IsEmpty)
             {
                 for (int j = 0; j < classes; j++)
                 {
-                    float p = (float)Math.Exp(z[j] - max - logSum);
+                    float p = (float)(e[j] / sum);
                     if (!probabilities.IsEmpty) probabilities[i * classes + j] = p;
                     if (!logitsGradient.IsEmpty) logitsGradient[i * classes + j] = (p - (j == label ? 1f : 0f)) * invBatch;
                 }
@@ -54,13 +54,13 @@ public static partial class Kernels
         CheckTargets(targets, batch * classes);
         double total = 0;
         float invBatch = 1f / batch;
+        Span<double> e = ExponentialScratch(classes);
         for (int i = 0; i < batch; i++)
         {
             ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
             ReadOnlySpan<float> t = targets.Slice(i * classes, classes);
             float max = TensorPrimitives.Max(z);
-            double sum = 0;
-            for (int j = 0; j < classes; j++) sum += Math.Exp(z[j] - max);
+            double sum = ShiftedExponentials(z, max, e);
             double logSum = Math.Log(sum);
             double rowLoss = 0, tSum = 0;
             for (int j = 0; j < classes; j++)
@@ -73,13 +73,32 @@ public static partial class Kernels
             {
                 for (int j = 0; j < classes; j++)
                 {
-                    float p = (float)Math.Exp(z[j] - max - logSum);
+                    float p = (float)(e[j] / sum);
                     if (!probabilities.IsEmpty) probabilities[i * classes + j] = p;
                     if (!logitsGradient.IsEmpty) logitsGradient[i * classes + j] = (float)(p * tSum - t[j]) * invBatch;
                 }
             }
         }
         return (float)(total / batch);
+    }
+
+    /// <summary><c>e[j] = exp(z[j] − max)</c> in double precision; returns their sum (softmax's denominator).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double ShiftedExponentials(ReadOnlySpan<float> z, float max, Span<double> e)
+    {
+        double sum = 0;
+        for (int j = 0; j < z.Length; j++) sum += e[j] = Math.Exp(z[j] - max);
+        return sum;
+    }
+
+    [ThreadStatic] private static double[]? t_exponentials;
+
+    /// <summary>The calling thread's row of exponentials for the softmax losses (grown on demand: during warm-up only).</summary>
+    private static Span<double> ExponentialScratch(int length)
+    {
+        double[]? buffer = t_exponentials;
+        if (buffer is null || buffer.Length < length) t_exponentials = buffer = new double[Math.Max(length, 16)];
+        return buffer.AsSpan(0, length);
     }
 
     /// <summary>
