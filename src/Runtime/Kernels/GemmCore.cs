@@ -121,9 +121,9 @@ public static partial class Kernels
         else if (colPanels >= 4)
         {
             // Chunks of column panels (a B panel is read by one core only): single panels up to 47 of them, else 24 or
-            // more chunks of several — small enough that the last chunk leaves little imbalance (eight chunks of a
-            // 300-unit layer measured 4–10 % slower than its 19 panels), large enough that claiming them costs nothing
-            // beside the FMAs. A weight gradient
+            // more chunks of several — small enough that the last chunk leaves little imbalance (10 chunks of two
+            // panels of a 300-unit layer measured 4–10 % slower than its 19 single panels), large enough that claiming
+            // them costs nothing beside the FMAs. A weight gradient
             // (TransposedA: C has the weights' layout) is split by the same columns as its forward product, so that
             // — the caller claiming chunks from the front, the workers from the back — each core writes the gradient
             // and updates the weights of the columns it read in the forward pass, while they are in its own cache.
@@ -193,7 +193,8 @@ public static partial class Kernels
         part.M = 1;
         part.K = p1 - p0;
         part.N = g->N;
-        // Whole vectors: the partial rows are padded to a multiple of 16 (the padding's sums are never read).
+        // The partial rows are padded to a multiple of 16: SampleForward adds them in whole vectors (the padding,
+        // never written, is masked off when the sum is stored).
         GemmRange(&part, 0, 1, 0, g->N);
     }
 
@@ -291,8 +292,9 @@ public static partial class Kernels
         {
             int i1 = Math.Min(i0 + MC, r1);
             // Depth blocks outermost: a block of A's rows stays in L1 while the column panels pass; each panel's block
-            // of B is packed (contiguous, aligned, in L1) and read by every row tile; partial sums go through C and
-            // the epilogue runs with the last block.
+            // of B is packed (contiguous, aligned) and read by every row tile — a full panel by its first tile, which
+            // reads B where it lies and packs it on the way (TilePacking), the others by a separate pass; partial sums
+            // go through C and the epilogue runs with the last block.
             for (int p0 = 0; p0 < k; p0 += kc)
             {
                 int p1 = k - p0 < kc + kc / 2 ? k : p0 + kc;
@@ -396,20 +398,23 @@ public static partial class Kernels
 
     [ThreadStatic] private static float[]? t_pack;
 
+    /// <summary>Floats of <see cref="PackBuffer"/>: a packed block of B (up to 1,536 depth steps of 16).</summary>
+    private const int PackBufferLength = (KC + KC / 2) * NR;
+
     /// <summary>The calling thread's packing buffer (allocated once per thread, 64-byte aligned).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe float* PackBuffer()
     {
         // A pinned managed array (the GC frees it with its thread), its first 64-byte boundary used.
-        float[] buffer = t_pack ??= GC.AllocateUninitializedArray<float>((KC + KC / 2) * NR + 16, pinned: true);
+        float[] buffer = t_pack ??= GC.AllocateUninitializedArray<float>(PackBufferLength + 16, pinned: true);
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
         return (float*)((address + 63) & ~(nint)63);
     }
 
     /// <summary>
-    /// Depth of a block of B. Measured on Zen 4 at W1's shapes, smaller blocks (64–256, an L1-sized packed block) were
-    /// slower than one block over the whole depth: the partial sums' round trips through C cost more than L1 residency
-    /// saves. So only very deep products are blocked (a packed block of up to 1,536 × 16 floats, 96 KiB): a layer of up
+    /// Depth of a block of B. Measured at W1's shapes on the development VM (Zen 3), smaller blocks (64–392, a packed
+    /// block that fits L1) were no faster than one block over the whole depth: the partial sums' round trips through C
+    /// cost what L1 residency saves. So only very deep products are blocked (a packed block of up to 1,536 × 16 floats, 96 KiB): a layer of up
     /// to 1,536 inputs sums its products in one chain, in input order, as before packing.
     /// </summary>
     private const int KC = 1024;
@@ -667,7 +672,8 @@ public static partial class Kernels
     {
         int width = c1 - c0, k = g->K;
         long ldb = g->Ldb;
-        float* s = RowBuffer(width);
+        // The thread's packing buffer (64-byte aligned, unused on this path), else a row of its own for very wide layers.
+        float* s = width + 8 <= PackBufferLength ? PackBuffer() : RowBuffer(width);
         float* a = g->A;
         float* b = g->B + c0;
         int full = width & ~7;
@@ -715,13 +721,14 @@ public static partial class Kernels
 
     [ThreadStatic] private static float[]? t_row;
 
-    /// <summary>The calling thread's row of partial sums for <see cref="GemvRows"/> (grown on demand, so during warm-up only; pinned, whole vectors).</summary>
+    /// <summary>The calling thread's row of partial sums for <see cref="GemvRows"/> on layers wider than the packing buffer (grown on demand; pinned, 64-byte aligned, whole vectors).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe float* RowBuffer(int length)
     {
         float[]? buffer = t_row;
-        if (buffer is null || buffer.Length < length + 8) t_row = buffer = GC.AllocateUninitializedArray<float>(Math.Max(length + 8, 1024), pinned: true);
-        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        if (buffer is null || buffer.Length < length + 24) t_row = buffer = GC.AllocateUninitializedArray<float>(length + 24, pinned: true);
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (float*)((address + 63) & ~(nint)63);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

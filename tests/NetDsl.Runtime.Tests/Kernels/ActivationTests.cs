@@ -40,6 +40,9 @@ public class ActivationTests
         Assert.InRange(got[5], 0f, 1.2e-38f);
         Assert.InRange(got[6], 0f, 1.2e-38f);
         Assert.Equal(Math.Exp(-0.5), got[7], 1e-7);
+        Kernels.ExpNonPositive(Vector256.Create(float.NaN, -1f, float.NaN, -2f, -3f, -4f, -5f, -6f)).CopyTo(got);
+        Assert.True(float.IsNaN(got[0]) && float.IsNaN(got[2]), "NaN in, NaN out");
+        Assert.Equal(Math.Exp(-1), got[1], 1e-7);
     }
 
     internal static double[] Reference(Activation activation, double[] x, double alpha)

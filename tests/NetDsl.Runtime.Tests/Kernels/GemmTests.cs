@@ -29,6 +29,9 @@ public class GemmTests
         { 128, 100, 100 }, { 100, 128, 100 }, { 97, 70, 50 },
         // many rows but fewer than 16 blocks of 96: half-height row chunks
         { 500, 60, 40 },
+        // one sample against small weights (the row-streamed product on one core): depths of 2, 3 and 37 (the groups
+        // of four rows and their remainder), widths with and without a masked last vector
+        { 1, 37, 50 }, { 1, 3, 20 }, { 1, 2, 64 }, { 1, 40, 64 },
     };
 
     [Theory]
@@ -97,11 +100,14 @@ public class GemmTests
     [InlineData(Activation.Softmax)]
     public void Dense_fuses_bias_and_activation(Activation activation)
     {
-        const int m = 6, k = 19, n = 21;
-        float[] x = Random(m * k, 9), w = Random(k * n, 10), b = Random(n, 11), y = new float[m * n];
-        Kernels.Dense(x, w, b, y, m, k, n, activation, 0.2f);
-        double[] expected = ExpectedDense(x, w, b, m, k, n, activation, 0.2);
-        for (int i = 0; i < y.Length; i++) Assert.Equal(expected[i], y[i], 3);
+        // 6 × 19 × 21: B read where it lies; 13 × 40 × 37: B packed, the first tile of each full panel packing it.
+        foreach ((int m, int k, int n) in new[] { (6, 19, 21), (13, 40, 37) })
+        {
+            float[] x = Random(m * k, 9), w = Random(k * n, 10), b = Random(n, 11), y = new float[m * n];
+            Kernels.Dense(x, w, b, y, m, k, n, activation, 0.2f);
+            double[] expected = ExpectedDense(x, w, b, m, k, n, activation, 0.2);
+            for (int i = 0; i < y.Length; i++) Assert.Equal(expected[i], y[i], 3);
+        }
     }
 
     [Theory]
@@ -211,6 +217,9 @@ public class GemmTests
     [InlineData(33, 70, Activation.Relu)]
     [InlineData(5, 7, Activation.Selu)]
     [InlineData(100, 10, Activation.Relu)]
+    [InlineData(1, 20, Activation.Relu)]
+    [InlineData(2, 64, Activation.LeakyRelu)]
+    [InlineData(3, 64, Activation.Elu)]
     public void Dense_of_one_sample_matches_reference(int k, int n, Activation activation)
     {
         // One sample: the vector-matrix path, its masked tail, and (784 × 300, 1,500 × 90) the split by depth whose

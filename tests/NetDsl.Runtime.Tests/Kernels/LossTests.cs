@@ -19,8 +19,48 @@ public class LossTests
         double expected = (Row(new[] { 1.0, 2, 0.5 }, 1) + Row(new[] { -1.0, 3, 0 }, 0)) / 2;
         Assert.Equal(expected, loss, 5);
         for (int i = 0; i < 2; i++)
+        {
+            double sum = Enumerable.Range(0, 3).Sum(j => Math.Exp(z[i * 3 + j]));
             for (int j = 0; j < 3; j++)
+            {
+                Assert.Equal(Math.Exp(z[i * 3 + j]) / sum, p[i * 3 + j], 1e-7);
                 Assert.Equal((p[i * 3 + j] - (labels[i] == j ? 1 : 0)) / 2.0, g[i * 3 + j], 6);
+            }
+        }
+    }
+
+    [Fact]
+    public void Cross_entropy_against_targets_matches_the_formula_and_its_gradient()
+    {
+        // Rows of one-hot and soft targets (the second sums to 0.8, so that the gradient's p·Σt term shows); 3 and 40
+        // classes (the row of exponentials grows from its first 16).
+        foreach (int classes in new[] { 3, 40 })
+        {
+            const int batch = 2;
+            var z = new float[batch * classes];
+            var t = new float[batch * classes];
+            for (int i = 0; i < z.Length; i++) z[i] = (float)Math.Sin(0.7 * i) * 3f;
+            for (int j = 0; j < classes; j++) { t[j] = j == 1 ? 1f : 0f; t[classes + j] = j < 2 ? 0.4f : 0f; }
+            var p = new float[z.Length];
+            var g = new float[z.Length];
+            float loss = Kernels.SoftmaxCrossEntropy(z, t, p, g, batch, classes);
+            double expected = 0;
+            for (int i = 0; i < batch; i++)
+            {
+                double max = Enumerable.Range(0, classes).Max(j => (double)z[i * classes + j]);
+                double sum = Enumerable.Range(0, classes).Sum(j => Math.Exp(z[i * classes + j] - max));
+                double tSum = Enumerable.Range(0, classes).Sum(j => (double)t[i * classes + j]);
+                for (int j = 0; j < classes; j++)
+                {
+                    int k = i * classes + j;
+                    double pk = Math.Exp(z[k] - max) / sum;
+                    expected -= t[k] * (z[k] - max - Math.Log(sum));
+                    Assert.Equal(pk, p[k], 1e-7);
+                    Assert.Equal((pk * tSum - t[k]) / batch, g[k], 6);
+                }
+            }
+            Assert.Equal(expected / batch, loss, 5);
+        }
     }
 
     [Fact]
