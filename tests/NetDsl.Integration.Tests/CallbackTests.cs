@@ -105,6 +105,28 @@ public class CallbackTests : IDisposable
         Assert.False(ctx.StopTraining); // auto mode maximizes accuracy
     }
 
+    [Theory]
+    // Above the baseline all along: improving epochs never stop training, but they do not restart the wait either, so
+    // the first epoch that does not improve stops it (wait 4 ≥ 2) — tf-keras's and Keras 3's order.
+    [InlineData(0.5, 3, 2)]
+    // The baseline beaten from epoch 1: the wait restarts there and at epoch 2; epochs 3 and 4 do not improve.
+    [InlineData(0.85, 4, 2)]
+    // No baseline: as the baseline beaten everywhere.
+    [InlineData(double.NaN, 4, 2)]
+    public void EarlyStopping_waits_for_the_baseline_as_keras_does(double baseline, int stoppedEpoch, int bestEpoch)
+    {
+        var net = new GradSoftmax(1);
+        var cb = new EarlyStopping(patience: 2, baseline: double.IsNaN(baseline) ? null : baseline);
+        TrainingContext ctx = Context(net, new Sgd());
+        cb.OnTrainBegin(ctx);
+        double[] valLoss = { 0.9, 0.8, 0.7, 0.75, 0.76, 0.6 };
+        int e = 0;
+        for (; e < valLoss.Length && !ctx.StopTraining; e++) cb.OnEpochEnd(ctx, e, new Dictionary<string, double> { ["val_loss"] = valLoss[e] });
+        Assert.Equal(stoppedEpoch, cb.StoppedEpoch);
+        Assert.Equal(stoppedEpoch + 1, e);
+        Assert.Equal(bestEpoch, cb.BestEpoch);
+    }
+
     [Fact]
     public void EarlyStopping_in_Fit_ends_training_early()
     {

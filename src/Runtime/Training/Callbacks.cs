@@ -244,11 +244,10 @@ public sealed class EarlyStopping : Callback
             _best = current;
             BestEpoch = epoch;
             if (RestoreBestWeights) Snapshot(context.Model);
-            if (Baseline is null || IsImprovement(current, Baseline.Value))
-            {
-                _wait = 0;
-                return;
-            }
+            // The wait restarts only when the value beats the baseline as well; an epoch that improves never stops
+            // training, even when it does not beat the baseline (tf-keras and Keras 3).
+            if (Baseline is null || IsImprovement(current, Baseline.Value)) _wait = 0;
+            return;
         }
         if (_wait >= Patience && epoch > 0)
         {
