@@ -276,6 +276,36 @@ public class CallbackTests : IDisposable
     }
 
     [Fact]
+    public void LR_finder_puts_back_batch_norm_statistics_and_the_optimizers_slots()
+    {
+        // The sweep trains in training mode, which moves the moving means and variances and the momentum; all of it
+        // must be as before, bit for bit, and the next step the same as without the sweep.
+        var net = new GradBatchNorm(5);
+        var twin = new GradBatchNorm(5);
+        Dataset data = Blobs(512, 8);
+        var sgd = new Sgd(0.05, momentum: 0.9);
+        var twinSgd = new Sgd(0.05, momentum: 0.9);
+        net.Fit(data, epochs: 1, batchSize: 32, optimizer: sgd, verbose: 0);
+        twin.Fit(data, epochs: 1, batchSize: 32, optimizer: twinSgd, verbose: 0);
+        Assert.Equal(twin.Parameters.ToArray(), net.Parameters.ToArray());
+        Assert.Equal(twinSgd.Iterations, sgd.Iterations);
+        float[] weights = net.Parameters.ToArray(), statistics = net.State.ToArray();
+        float[] velocity = sgd.CaptureState().Slots[0].ToArray();
+
+        LearningRateFinder.Find(net, data, sgd, batchSize: 16, stopOnDivergence: false);
+
+        Assert.Equal(weights, net.Parameters.ToArray());
+        Assert.Equal(statistics, net.State.ToArray());
+        Assert.Equal(velocity, sgd.CaptureState().Slots[0]);
+        Assert.Equal(0.05, sgd.LearningRate);
+        Assert.Equal(twinSgd.Iterations, sgd.Iterations);
+        net.Fit(data, epochs: 1, batchSize: 32, optimizer: sgd, verbose: 0);
+        twin.Fit(data, epochs: 1, batchSize: 32, optimizer: twinSgd, verbose: 0);
+        Assert.Equal(twin.Parameters.ToArray(), net.Parameters.ToArray());
+        Assert.Equal(twin.State.ToArray(), net.State.ToArray());
+    }
+
+    [Fact]
     public void Learning_curves_are_drawn_to_png()
     {
         var net = new GradSoftmax(1);

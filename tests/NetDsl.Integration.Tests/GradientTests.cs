@@ -161,6 +161,37 @@ public class GradientTests
         }
     }
 
+    /// <summary>
+    /// The gradients of a batch depend on the weights and the batch only: computing them again — after a step on
+    /// another batch, whose gradients the buffer still holds — gives the same values bit for bit. (BatchNorm's γ and β
+    /// gradients were added to whatever the buffer held, so every step's were summed since the network was created.)
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Gradients_do_not_depend_on_earlier_steps(string name, Func<INetwork> create)
+    {
+        INetwork net = create(), fresh = create();
+        const int n = 5;
+        var random = new SeededRandom(11, name.Length);
+        float[] other = new float[n * net.InputSize], x = new float[n * net.InputSize];
+        for (int i = 0; i < x.Length; i++) { other[i] = (float)random.NextGaussian(); x[i] = (float)random.NextGaussian(); }
+        (int[]? otherLabels, float[]? otherTargets) = Targets(net, name, n, random);
+        (int[]? labels, float[]? targets) = Targets(net, name, n, random);
+        // A step with a stateless optimizer whose update is not fused (the gradients stay in the buffer), then the
+        // weights and statistics copied into a fresh twin.
+        var sgd = new Sgd(0.01) { ClipValue = 1e30 };
+        if (otherLabels is not null) net.TrainStep(other, otherLabels, n, sgd);
+        else net.TrainStep(other, otherTargets, n, sgd);
+        net.Parameters.CopyTo(fresh.Parameters);
+        net.State.CopyTo(fresh.State);
+        // The same dropout masks and RReLU slopes for both.
+        net.ReseedTraining(3);
+        fresh.ReseedTraining(3);
+        if (labels is not null) { net.ComputeGradients(x, labels, n); fresh.ComputeGradients(x, labels, n); }
+        else { net.ComputeGradients(x, targets, n); fresh.ComputeGradients(x, targets, n); }
+        Assert.True(fresh.Gradients.SequenceEqual(net.Gradients), $"{name}: the gradients depend on the step before");
+    }
+
     [Fact]
     public void Frozen_batch_norm_gets_no_gradient_update_and_runs_in_inference_mode()
     {

@@ -93,7 +93,7 @@ public static partial class Kernels
     /// <summary>
     /// Backward through <see cref="BatchNormTraining"/>: with <c>x̂ = (x − μ)·s</c>, <c>s = 1/√(σ² + ε)</c>:
     /// <c>dβ = Σ dy</c>, <c>dγ = Σ dy·x̂</c>, <c>dx = (γ·s/N)·(N·dy − dβ − x̂·dγ)</c>. The gradients of γ and β are
-    /// accumulated into <paramref name="gammaGradient"/> and <paramref name="betaGradient"/> when those are not empty.
+    /// written to <paramref name="gammaGradient"/> and <paramref name="betaGradient"/> when those are not empty.
     /// </summary>
     /// <param name="x">The forward input.</param>
     /// <param name="outputGradient">dL/dy.</param>
@@ -101,8 +101,8 @@ public static partial class Kernels
     /// <param name="gamma">Scale, or empty.</param>
     /// <param name="savedMean">The batch mean saved by the forward pass.</param>
     /// <param name="savedInvStd">1/√(σ² + ε) saved by the forward pass.</param>
-    /// <param name="gammaGradient">dL/dγ (accumulated), or empty.</param>
-    /// <param name="betaGradient">dL/dβ (accumulated), or empty.</param>
+    /// <param name="gammaGradient">Receives dL/dγ, or empty.</param>
+    /// <param name="betaGradient">Receives dL/dβ, or empty.</param>
     /// <param name="scratch">At least 2 × <paramref name="features"/> floats.</param>
     /// <param name="batch">Rows.</param>
     /// <param name="features">Columns.</param>
@@ -129,8 +129,10 @@ public static partial class Kernels
         {
             BackwardSums(x.Slice(i * features, features), outputGradient.Slice(i * features, features), s, negMeanS, sumDy, sumDyXhat);
         }
-        if (!gammaGradient.IsEmpty) TensorPrimitives.Add(gammaGradient[..features], sumDyXhat, gammaGradient);
-        if (!betaGradient.IsEmpty) TensorPrimitives.Add(betaGradient[..features], sumDy, betaGradient);
+        // Written, not added: the network's gradient buffer is not cleared between steps (adding here summed every
+        // step's γ and β gradients since the network was created).
+        if (!gammaGradient.IsEmpty) sumDyXhat.CopyTo(gammaGradient);
+        if (!betaGradient.IsEmpty) sumDy.CopyTo(betaGradient);
         if (inputGradient.IsEmpty) return;
         float invN = 1f / batch;
         if (gamma.IsEmpty) s.CopyTo(a);
