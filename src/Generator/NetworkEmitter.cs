@@ -487,12 +487,18 @@ internal static class NetworkEmitter
         w.Line();
     }
 
+    /// <summary>Layer <paramref name="i"/>'s outputs in the workspace, for a batch of <c>n</c>.</summary>
+    private static string ActSlice(NetworkSpec spec, Plan plan, int i) => $"acts.Slice(n * {plan.ActOffset[i]}, n * {spec.Layers[i].OutputWidth})";
+
+    /// <summary>The gradient of layer <paramref name="i"/>'s outputs in the workspace, for a batch of <c>n</c>.</summary>
+    private static string GradSlice(NetworkSpec spec, Plan plan, int i) => $"grads.Slice(n * {plan.GradOffset[i]}, n * {spec.Layers[i].OutputWidth})";
+
     private static void DeclareActivations(SourceWriter w, NetworkSpec spec, Plan plan)
     {
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             if (plan.IsAlias(i)) continue;
-            w.Line($"{S} {plan.Act(i)} = acts.Slice(n * {plan.ActOffset[i]}, n * {spec.Layers[i].OutputWidth});");
+            w.Line($"{S} {plan.Act(i)} = {ActSlice(spec, plan, i)};");
             if (plan.ExtraOffset[i] >= 0) w.Line($"{S} {plan.Extra(i)} = acts.Slice(n * {plan.ExtraOffset[i]}, n * {spec.Layers[i].OutputWidth});");
         }
     }
@@ -518,7 +524,7 @@ internal static class NetworkEmitter
         DeclareActivations(w, spec, plan);
         for (int i = 0; i < layers.Count; i++)
         {
-            if (plan.GradOffset[i] >= 0) w.Line($"{S} {plan.Grad(i)} = grads.Slice(n * {plan.GradOffset[i]}, n * {layers[i].OutputWidth});");
+            if (plan.GradOffset[i] >= 0) w.Line($"{S} {plan.Grad(i)} = {GradSlice(spec, plan, i)};");
         }
         var written = new bool[layers.Count];
         int lossNode = plan.LossGradientNode;
@@ -717,12 +723,12 @@ internal static class NetworkEmitter
             LayerSpec l = layers[i];
             if (!IsFusable(l)) continue;
             int inputNode = plan.Resolve(l.InputNode);
-            string input = inputNode < 0 ? "x" : $"acts.Slice(n * {plan.ActOffset[inputNode]}, n * {layers[inputNode].OutputWidth})";
+            string input = inputNode < 0 ? "x" : ActSlice(spec, plan, inputNode);
             int j = FusedIndex(spec, i);
             w.Line($"// {i}: {l.Name} ({l.TypeName})");
             w.Open($"if (_pendingKernels[{j}])");
             w.Line($"_pendingKernels[{j}] = false;");
-            w.Line($"{K}.MatMulTN({input}, grads.Slice(n * {plan.GradOffset[i]}, n * {l.Units}), dp.Slice({l.KernelOffset}, {l.InputWidth * l.Units}), {l.InputWidth}, n, {l.Units});");
+            w.Line($"{K}.MatMulTN({input}, {GradSlice(spec, plan, i)}, dp.Slice({l.KernelOffset}, {l.InputWidth * l.Units}), {l.InputWidth}, n, {l.Units});");
             w.Close();
         }
         w.Close();

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -290,6 +291,39 @@ public static partial class Kernels
     private static class Scratch
     {
         [ThreadStatic] private static float[]?[]? t_buffers;
+        [ThreadStatic] private static float[]?[]? t_pinned;
+        [ThreadStatic] private static double[]? t_doubles;
+
+        /// <summary>The calling thread's buffer of doubles (the softmax losses' row of exponentials), grown on demand.</summary>
+        public static Span<double> Doubles(int length)
+        {
+            double[]? buffer = t_doubles;
+            if (buffer is null || buffer.Length < length) t_doubles = buffer = new double[Math.Max(length, 16)];
+            return buffer.AsSpan(0, length);
+        }
+
+        /// <summary>The <see cref="Pinned"/> slot of the products' packed panels (and a one-sample product's row of partial sums).</summary>
+        public const int PackSlot = 0;
+
+        /// <summary>The <see cref="Pinned"/> slot of a split one-sample product's partial rows (the caller's, while its chunks run).</summary>
+        public const int PartialSlot = 1;
+
+        /// <summary>
+        /// A pinned, 64-byte-aligned per-thread buffer of at least <paramref name="length"/> floats, for the kernels that
+        /// work through pointers (grown on demand, so during warm-up only; the GC frees it with its thread).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static unsafe float* Pinned(int slot, int length)
+        {
+            float[]?[] buffers = t_pinned ??= new float[]?[2];
+            float[]? buffer = buffers[slot];
+            if (buffer is null || buffer.Length < length + 16)
+            {
+                buffers[slot] = buffer = GC.AllocateUninitializedArray<float>(Math.Max(length + 16, (buffer?.Length ?? 0) * 2), pinned: true);
+            }
+            nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+            return (float*)((address + 63) & ~(nint)63);
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Span<float> Get(int slot, int length)

@@ -162,7 +162,7 @@ public static partial class Kernels
         g->ChunkRows = SampleChunkRows(g->K);
         int chunks = (g->K + g->ChunkRows - 1) / g->ChunkRows;
         int stride = (g->N + 15) & ~15;
-        g->Partial = PartialBuffer(chunks * stride);
+        g->Partial = Scratch.Pinned(Scratch.PartialSlot, chunks * stride);
         g->PartialStride = stride;
         WorkerPool.Run(&SampleForwardChunk, g, chunks);
         int n = g->N, j = 0;
@@ -196,17 +196,6 @@ public static partial class Kernels
         // The partial rows are padded to a multiple of 16: SampleForward adds them in whole vectors (the padding,
         // never written, is masked off when the sum is stored).
         GemmRange(&part, 0, 1, 0, g->N);
-    }
-
-    [ThreadStatic] private static float[]? t_partial;
-
-    /// <summary>The calling thread's buffer of partial sums (grown on demand, so during warm-up only; pinned).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe float* PartialBuffer(int length)
-    {
-        float[]? buffer = t_partial;
-        if (buffer is null || buffer.Length < length) t_partial = buffer = GC.AllocateUninitializedArray<float>(Math.Max(length, 2 * (buffer?.Length ?? 0)), pinned: true);
-        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -396,20 +385,12 @@ public static partial class Kernels
         }
     }
 
-    [ThreadStatic] private static float[]? t_pack;
-
     /// <summary>Floats of <see cref="PackBuffer"/>: a packed block of B (up to 1,536 depth steps of 16).</summary>
     private const int PackBufferLength = (KC + KC / 2) * NR;
 
-    /// <summary>The calling thread's packing buffer (allocated once per thread, 64-byte aligned).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe float* PackBuffer()
-    {
-        // A pinned managed array (the GC frees it with its thread), its first 64-byte boundary used.
-        float[] buffer = t_pack ??= GC.AllocateUninitializedArray<float>(PackBufferLength + 16, pinned: true);
-        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
-        return (float*)((address + 63) & ~(nint)63);
-    }
+    /// <summary>The calling thread's packing buffer (64-byte aligned), at least <paramref name="length"/> floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe float* PackBuffer(int length = PackBufferLength) => Scratch.Pinned(Scratch.PackSlot, Math.Max(length, PackBufferLength));
 
     /// <summary>
     /// Depth of a block of B. Measured at W1's shapes on the development VM (Zen 3), smaller blocks (64–392, a packed
@@ -672,8 +653,8 @@ public static partial class Kernels
     {
         int width = c1 - c0, k = g->K;
         long ldb = g->Ldb;
-        // The thread's packing buffer (64-byte aligned, unused on this path), else a row of its own for very wide layers.
-        float* s = width + 8 <= PackBufferLength ? PackBuffer() : RowBuffer(width);
+        // The row of partial sums goes in the thread's packing buffer (unused on this path), whole vectors.
+        float* s = PackBuffer(width + 8);
         float* a = g->A;
         float* b = g->B + c0;
         int full = width & ~7;
@@ -717,18 +698,6 @@ public static partial class Kernels
         for (int j = 0; j < full; j += 8) FinishVector(g, c + j, Avx.LoadVector256(s + j), c0 + j, default, false, g->Accumulate);
         if (masked) FinishVector(g, c + full, Avx.LoadVector256(s + full), c0 + full, tail, true, g->Accumulate);
         if (g->Epilogue == Epilogue.ExpLinear) ExpLinearRows(g, c, 1, width);
-    }
-
-    [ThreadStatic] private static float[]? t_row;
-
-    /// <summary>The calling thread's row of partial sums for <see cref="GemvRows"/> on layers wider than the packing buffer (grown on demand; pinned, 64-byte aligned, whole vectors).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe float* RowBuffer(int length)
-    {
-        float[]? buffer = t_row;
-        if (buffer is null || buffer.Length < length + 24) t_row = buffer = GC.AllocateUninitializedArray<float>(length + 24, pinned: true);
-        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
-        return (float*)((address + 63) & ~(nint)63);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -20,7 +20,7 @@ public static partial class Kernels
         CheckLabels(labels, batch, classes);
         double total = 0;
         float invBatch = 1f / batch;
-        Span<double> e = ExponentialScratch(classes);
+        Span<double> e = Scratch.Doubles(classes);
         for (int i = 0; i < batch; i++)
         {
             ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
@@ -54,7 +54,7 @@ public static partial class Kernels
         CheckTargets(targets, batch * classes);
         double total = 0;
         float invBatch = 1f / batch;
-        Span<double> e = ExponentialScratch(classes);
+        Span<double> e = Scratch.Doubles(classes);
         for (int i = 0; i < batch; i++)
         {
             ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
@@ -89,16 +89,6 @@ public static partial class Kernels
         double sum = 0;
         for (int j = 0; j < z.Length; j++) sum += e[j] = Math.Exp(z[j] - max);
         return sum;
-    }
-
-    [ThreadStatic] private static double[]? t_exponentials;
-
-    /// <summary>The calling thread's row of exponentials for the softmax losses (grown on demand: during warm-up only).</summary>
-    private static Span<double> ExponentialScratch(int length)
-    {
-        double[]? buffer = t_exponentials;
-        if (buffer is null || buffer.Length < length) t_exponentials = buffer = new double[Math.Max(length, 16)];
-        return buffer.AsSpan(0, length);
     }
 
     /// <summary>
