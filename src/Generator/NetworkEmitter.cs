@@ -92,8 +92,9 @@ internal static class NetworkEmitter
             // from the step's saved inputs and output gradients when Gradients is read (or before the workspace is reused).
             w.Line($"private readonly bool[] _pendingKernels = new bool[{FusedKernels(spec).Length}];");
             w.Line("private bool _gradientsPending;");
-            if (FusedReadsInput(spec, plan)) w.Line("private float[] _savedInput = global::System.Array.Empty<float>();");
         }
+        if (SavesInput(spec, plan)) w.Line("private float[] _savedInput = global::System.Array.Empty<float>();");
+        if (SplitsRows(spec)) w.Line("private RowSplitJob? _rowJob;");
         w.Line();
 
         // Constructor.
@@ -126,8 +127,15 @@ internal static class NetworkEmitter
         EmitLayerViews(w, spec);
         EmitForwardApi(w, spec, plan);
         EmitTraining(w, spec, plan);
-        EmitForwardCore(w, spec, plan);
-        EmitBackward(w, spec, plan);
+        EmitForwardCore(w, spec, plan, rows: false);
+        EmitBackward(w, spec, plan, rows: false);
+        if (SplitsRows(spec))
+        {
+            EmitForwardCore(w, spec, plan, rows: true);
+            EmitBackward(w, spec, plan, rows: true);
+            EmitWeightGradients(w, spec, plan);
+            EmitRowSplitJob(w, spec);
+        }
         EmitLoss(w, spec, plan, labels: true);
         EmitLoss(w, spec, plan, labels: false);
         EmitRegularization(w, spec);
@@ -375,6 +383,7 @@ internal static class NetworkEmitter
                 if (FusedKernels(spec).Length > 0) w.Line("DiscardPendingGradients();");
                 w.Line("EnsureActivations(batchSize);");
                 w.Line("EnsureGradients(batchSize);");
+                if (SplitsRows(spec)) EmitRowSplitStep(w, spec, labels ? "LabelLoss(labels, batchSize, true)" : "TargetLoss(targets, batchSize, true)");
                 w.Line("ForwardCore(x, batchSize, true, true, false);");
                 w.Line($"float loss = {(labels ? "LabelLoss" : "TargetLoss")}({yName}, batchSize, true);");
                 w.Line("Backward(x, batchSize, fuse, rate);");
@@ -386,21 +395,31 @@ internal static class NetworkEmitter
         }
     }
 
-    private static void EmitForwardCore(SourceWriter w, NetworkSpec spec, Plan plan)
+    private static void EmitForwardCore(SourceWriter w, NetworkSpec spec, Plan plan, bool rows)
     {
         IReadOnlyList<LayerSpec> layers = spec.Layers;
         w.Line(GeneratedCode);
         w.Line(Hot);
-        w.Open($"private void ForwardCore({ROS} x, int n, bool training, bool dropout, bool outputActivation)");
-        w.Line("_lastBatch = n;");
+        if (rows)
+        {
+            // One chunk of a row-split training step (SplitsRows): rows [r0, r0 + n) of a batch of `batch`, in training
+            // mode (no layer here behaves differently), without the output activation (the loss applies it).
+            w.Open("private void ForwardRows(int batch, int r0, int n)");
+            w.Line($"{ROS} x = new {ROS}(_savedInput, r0 * InputSize, n * InputSize);");
+        }
+        else
+        {
+            w.Open($"private void ForwardCore({ROS} x, int n, bool training, bool dropout, bool outputActivation)");
+            w.Line("_lastBatch = n;");
+        }
         w.Line($"{S} acts = _activations;");
         w.Line($"{ROS} p = _storage.Parameters;");
         if (spec.StateLength > 0) w.Line($"{S} st = _storage.State;");
         if (plan.ScratchLength > 0) w.Line($"{S} s = _scratch;");
-        DeclareActivations(w, spec, plan);
-        if (!UsesTraining(spec)) w.Line("_ = training;");
-        if (!UsesDropout(spec)) w.Line("_ = dropout;");
-        if (!UsesOutputActivation(spec)) w.Line("_ = outputActivation;");
+        DeclareActivations(w, spec, plan, rows);
+        if (!rows && !UsesTraining(spec)) w.Line("_ = training;");
+        if (!rows && !UsesDropout(spec)) w.Line("_ = dropout;");
+        if (!rows && !UsesOutputActivation(spec)) w.Line("_ = outputActivation;");
         for (int i = 0; i < layers.Count; i++)
         {
             LayerSpec l = layers[i];
@@ -432,7 +451,7 @@ internal static class NetworkEmitter
                     {
                         w.Line(call(act));
                     }
-                    if (fused) w.Line($"if (outputActivation) {K}.ActivationForward({Rt}.Activation.{l.Activation}, {a}, acts.Slice(n * OutputOffset, n * OutputSize), {l.Units});");
+                    if (fused && !rows) w.Line($"if (outputActivation) {K}.ActivationForward({Rt}.Activation.{l.Activation}, {a}, acts.Slice(n * OutputOffset, n * OutputSize), {l.Units});");
                     break;
                 }
                 case LayerKind.BatchNorm:
@@ -451,7 +470,7 @@ internal static class NetworkEmitter
                     int width = l.OutputShape[l.OutputShape.Count - 1];
                     if (plan.IsFusedActivation(i))
                     {
-                        w.Line($"if (outputActivation) {K}.ActivationForward({Rt}.Activation.{l.Activation}, {input}, {a}, {width});");
+                        if (!rows) w.Line($"if (outputActivation) {K}.ActivationForward({Rt}.Activation.{l.Activation}, {input}, {a}, {width});");
                     }
                     else if (l.Activation == Activation.RRelu)
                     {
@@ -488,43 +507,60 @@ internal static class NetworkEmitter
     }
 
     /// <summary>Layer <paramref name="i"/>'s outputs in the workspace, for a batch of <c>n</c>.</summary>
-    private static string ActSlice(NetworkSpec spec, Plan plan, int i) => $"acts.Slice(n * {plan.ActOffset[i]}, n * {spec.Layers[i].OutputWidth})";
+    private static string ActSlice(NetworkSpec spec, Plan plan, int i, bool rows = false) => Rows("acts", plan.ActOffset[i], spec.Layers[i].OutputWidth, rows);
 
     /// <summary>The gradient of layer <paramref name="i"/>'s outputs in the workspace, for a batch of <c>n</c>.</summary>
-    private static string GradSlice(NetworkSpec spec, Plan plan, int i) => $"grads.Slice(n * {plan.GradOffset[i]}, n * {spec.Layers[i].OutputWidth})";
+    private static string GradSlice(NetworkSpec spec, Plan plan, int i, bool rows = false) => Rows("grads", plan.GradOffset[i], spec.Layers[i].OutputWidth, rows);
 
-    private static void DeclareActivations(SourceWriter w, NetworkSpec spec, Plan plan)
+    /// <summary>
+    /// A layer's slice of a workspace buffer (per-sample offset <paramref name="offset"/>, <paramref name="width"/>
+    /// floats a row): the whole batch of <c>n</c> rows, or with <paramref name="rows"/> rows [r0, r0 + n) of a batch of
+    /// <c>batch</c>.
+    /// </summary>
+    private static string Rows(string buffer, int offset, int width, bool rows) =>
+        rows ? $"{buffer}.Slice(batch * {offset} + r0 * {width}, n * {width})" : $"{buffer}.Slice(n * {offset}, n * {width})";
+
+    private static void DeclareActivations(SourceWriter w, NetworkSpec spec, Plan plan, bool rows = false)
     {
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             if (plan.IsAlias(i)) continue;
-            w.Line($"{S} {plan.Act(i)} = {ActSlice(spec, plan, i)};");
-            if (plan.ExtraOffset[i] >= 0) w.Line($"{S} {plan.Extra(i)} = acts.Slice(n * {plan.ExtraOffset[i]}, n * {spec.Layers[i].OutputWidth});");
+            w.Line($"{S} {plan.Act(i)} = {ActSlice(spec, plan, i, rows)};");
+            if (plan.ExtraOffset[i] >= 0) w.Line($"{S} {plan.Extra(i)} = {Rows("acts", plan.ExtraOffset[i], spec.Layers[i].OutputWidth, rows)};");
         }
     }
 
-    private static void EmitBackward(SourceWriter w, NetworkSpec spec, Plan plan)
+    private static void EmitBackward(SourceWriter w, NetworkSpec spec, Plan plan, bool rows)
     {
         IReadOnlyList<LayerSpec> layers = spec.Layers;
         w.Line(GeneratedCode);
         w.Line(Hot);
         bool fusable = FusedKernels(spec).Length > 0;
-        w.Open($"private void Backward({ROS} x, int n, bool fuse, float rate)");
+        if (rows)
+        {
+            // One chunk of a row-split training step: the input gradients of rows [r0, r0 + n), every layer; the
+            // weight gradients follow in WeightGradientsOf, once every chunk is done.
+            w.Open("private void BackwardRows(int batch, int r0, int n)");
+        }
+        else
+        {
+            w.Open($"private void Backward({ROS} x, int n, bool fuse, float rate)");
+        }
         w.Line($"{S} acts = _activations;");
         w.Line($"{S} grads = _gradients;");
         w.Line($"{ROS} p = _storage.Parameters;");
-        if (fusable)
+        if (fusable && !rows)
         {
             w.Line($"{S} pw = _storage.Parameters;");
             w.Line("if (fuse) _gradientsPending = true;");
         }
-        w.Line($"{S} dp = _storage.Gradients;");
+        if (!rows) w.Line($"{S} dp = _storage.Gradients;");
         if (spec.StateLength > 0) w.Line($"{ROS} st = _storage.State;");
         if (plan.ScratchLength > 0) w.Line($"{S} s = _scratch;");
-        DeclareActivations(w, spec, plan);
+        DeclareActivations(w, spec, plan, rows);
         for (int i = 0; i < layers.Count; i++)
         {
-            if (plan.GradOffset[i] >= 0) w.Line($"{S} {plan.Grad(i)} = {GradSlice(spec, plan, i)};");
+            if (plan.GradOffset[i] >= 0) w.Line($"{S} {plan.Grad(i)} = {GradSlice(spec, plan, i, rows)};");
         }
         var written = new bool[layers.Count];
         int lossNode = plan.LossGradientNode;
@@ -569,23 +605,7 @@ internal static class NetworkEmitter
                     // The input gradient first: it reads the kernel, which a fused update changes.
                     string t = Target(l.InputNode, out string acc);
                     if (inputNode >= 0) w.Line($"{K}.MatMulNT({g}, p.Slice({l.KernelOffset}, {kernelLength}), {t}, n, {l.Units}, {l.InputWidth}, {acc});");
-                    w.Open($"if (Layers.{l.PropertyName}.Trainable)");
-                    if (IsFusable(l))
-                    {
-                        // The step without the gradient; MaterializeGradients computes it if it is read.
-                        w.Open("if (fuse)");
-                        if (inputNode < 0) w.Line("x.Slice(0, n * InputSize).CopyTo(_savedInput);");
-                        w.Line($"{K}.MatMulTNStep({input}, {g}, pw.Slice({l.KernelOffset}, {kernelLength}), rate, {l.InputWidth}, n, {l.Units});");
-                        w.Line($"_pendingKernels[{FusedIndex(spec, i)}] = true;");
-                        w.Close();
-                        w.Line($"else {K}.MatMulTN({input}, {g}, dp.Slice({l.KernelOffset}, {kernelLength}), {l.InputWidth}, n, {l.Units});");
-                    }
-                    else
-                    {
-                        w.Line($"{K}.MatMulTN({input}, {g}, dp.Slice({l.KernelOffset}, {kernelLength}), {l.InputWidth}, n, {l.Units});");
-                    }
-                    if (l.UseBias) w.Line($"{K}.SumRows({g}, dp.Slice({l.BiasOffset}, {l.Units}), n, {l.Units});");
-                    w.Close();
+                    if (!rows) EmitWeightGradient(w, spec, i, input, g, saveInput: inputNode < 0);
                     break;
                 }
                 case LayerKind.BatchNorm:
@@ -640,7 +660,145 @@ internal static class NetworkEmitter
                 }
             }
         }
-        w.Line("_ = x;");
+        if (!rows) w.Line("_ = x;");
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>
+    /// Dense layer <paramref name="i"/>'s kernel and bias gradients from its <paramref name="input"/> and output
+    /// gradient <paramref name="g"/> (spans over the whole batch of <c>n</c>) — or, in a plain-SGD step, the kernel's
+    /// update without its gradient (<paramref name="saveInput"/>: the layer reads the network's input, which is kept
+    /// for MaterializeGradients).
+    /// </summary>
+    private static void EmitWeightGradient(SourceWriter w, NetworkSpec spec, int i, string input, string g, bool saveInput)
+    {
+        LayerSpec l = spec.Layers[i];
+        int kernelLength = l.InputWidth * l.Units;
+        w.Open($"if (Layers.{l.PropertyName}.Trainable)");
+        if (IsFusable(l))
+        {
+            // The step without the gradient; MaterializeGradients computes it if it is read.
+            w.Open("if (fuse)");
+            if (saveInput) w.Line("x.Slice(0, n * InputSize).CopyTo(_savedInput);");
+            w.Line($"{K}.MatMulTNStep({input}, {g}, pw.Slice({l.KernelOffset}, {kernelLength}), rate, {l.InputWidth}, n, {l.Units});");
+            w.Line($"_pendingKernels[{FusedIndex(spec, i)}] = true;");
+            w.Close();
+            w.Line($"else {K}.MatMulTN({input}, {g}, dp.Slice({l.KernelOffset}, {kernelLength}), {l.InputWidth}, n, {l.Units});");
+        }
+        else
+        {
+            w.Line($"{K}.MatMulTN({input}, {g}, dp.Slice({l.KernelOffset}, {kernelLength}), {l.InputWidth}, n, {l.Units});");
+        }
+        if (l.UseBias) w.Line($"{K}.SumRows({g}, dp.Slice({l.BiasOffset}, {l.Units}), n, {l.Units});");
+        w.Close();
+    }
+
+    /// <summary>
+    /// Whether the training step can be split by rows (<c>Kernels.RowChunks</c>): every layer works row by row
+    /// in training (no BatchNorm, dropout or RReLU, which couple rows or draw random numbers in order) and every
+    /// kernel is small enough (≤ 512 KiB) for each core to read it whole — a larger one is better split by columns,
+    /// each core streaming half of it.
+    /// </summary>
+    private static bool SplitsRows(NetworkSpec spec) =>
+        spec.Layers.Any(l => l.Kind == LayerKind.Dense)
+        && spec.Layers.All(l => l.Kind switch
+        {
+            LayerKind.Dense => l.Activation != Activation.RRelu && (long)l.InputWidth * l.Units <= MaxRowSplitKernel,
+            LayerKind.Activation => l.Activation != Activation.RRelu,
+            LayerKind.Flatten or LayerKind.Add or LayerKind.Concat => true,
+            _ => false,
+        });
+
+    /// <summary>The largest kernel (floats) of a network whose training step is split by rows: 512 KiB, one core's L2 on the development machine.</summary>
+    private const int MaxRowSplitKernel = 128 * 1024;
+
+    /// <summary>Whether the network keeps a copy of a training batch's input (a fused step's deferred gradient reads it; a row-split step's chunks read it).</summary>
+    private static bool SavesInput(NetworkSpec spec, Plan plan) => FusedReadsInput(spec, plan) || SplitsRows(spec);
+
+    /// <summary>The dense layers, in order: the chunks of a row-split step's weight-gradient phase.</summary>
+    private static int[] DenseLayers(NetworkSpec spec) => Enumerable.Range(0, spec.Layers.Count).Where(i => spec.Layers[i].Kind == LayerKind.Dense).ToArray();
+
+    /// <summary>The row-split training step, inside ComputeGradientsCore (the same values as the layer-by-layer code after it).</summary>
+    private static void EmitRowSplitStep(SourceWriter w, NetworkSpec spec, string loss)
+    {
+        w.Line($"int chunks = {K}.RowChunks(batchSize);");
+        w.Open("if (chunks > 0)");
+        w.Line("x.Slice(0, batchSize * InputSize).CopyTo(_savedInput);");
+        w.Line("_lastBatch = batchSize;");
+        w.Line("RowSplitJob job = _rowJob ??= new RowSplitJob(this);");
+        w.Line("job.Run(0, batchSize, chunks, fuse, rate);");
+        w.Line($"float rowLoss = {loss};");
+        w.Line("job.Run(1, batchSize, chunks, fuse, rate);");
+        if (FusedKernels(spec).Length > 0) w.Line("if (fuse) _gradientsPending = true;");
+        w.Line("job.Run(2, batchSize, chunks, fuse, rate);");
+        if (HasRegularization(spec)) w.Line("rowLoss += Regularize(true);");
+        w.Line("return rowLoss;");
+        w.Close();
+    }
+
+    /// <summary>The weight-gradient phase of a row-split step: chunk k computes (or, fused, applies) dense layer k's.</summary>
+    private static void EmitWeightGradients(SourceWriter w, NetworkSpec spec, Plan plan)
+    {
+        w.Line(GeneratedCode);
+        w.Line(Hot);
+        w.Open("private void WeightGradientsOf(int chunk, int n, bool fuse, float rate)");
+        w.Line($"{S} acts = _activations;");
+        w.Line($"{S} grads = _gradients;");
+        if (FusedKernels(spec).Length > 0) w.Line($"{S} pw = _storage.Parameters;");
+        w.Line($"{S} dp = _storage.Gradients;");
+        w.Line($"{ROS} x = new {ROS}(_savedInput, 0, n * InputSize);");
+        w.Line("_ = fuse;");
+        w.Line("_ = rate;");
+        w.Open("switch (chunk)");
+        int[] dense = DenseLayers(spec);
+        for (int c = 0; c < dense.Length; c++)
+        {
+            int i = dense[c];
+            LayerSpec l = spec.Layers[i];
+            int inputNode = plan.Resolve(l.InputNode);
+            w.Line($"// {i}: {l.Name} ({l.TypeName})");
+            w.Open($"case {c}:");
+            EmitWeightGradient(w, spec, i, inputNode < 0 ? "x" : ActSlice(spec, plan, inputNode), GradSlice(spec, plan, i), saveInput: false);
+            w.Line("break;");
+            w.Close();
+        }
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>The phases of a row-split training step as a job for the kernels' worker pool (allocated once per network).</summary>
+    private static void EmitRowSplitJob(SourceWriter w, NetworkSpec spec)
+    {
+        w.Line(GeneratedCode);
+        w.Open($"private sealed class RowSplitJob : {Rt}.IParallelJob");
+        w.Line($"private readonly {spec.ClassName} _network;");
+        w.Line("private int _phase, _batch, _chunks;");
+        w.Line("private bool _fuse;");
+        w.Line("private float _rate;");
+        w.Line();
+        w.Line($"public RowSplitJob({spec.ClassName} network) => _network = network;");
+        w.Line();
+        w.Line("/// <summary>Runs phase 0 (forward) or 1 (input gradients) over <paramref name=\"chunks\"/> row chunks, or 2 (weight gradients), one dense layer per chunk.</summary>");
+        w.Open("public void Run(int phase, int batch, int chunks, bool fuse, float rate)");
+        w.Line("_phase = phase;");
+        w.Line("_batch = batch;");
+        w.Line("_chunks = chunks;");
+        w.Line("_fuse = fuse;");
+        w.Line("_rate = rate;");
+        w.Line($"{K}.RunParallel(this, phase == 2 ? {DenseLayers(spec).Length} : chunks);");
+        w.Close();
+        w.Line();
+        w.Open("public void Run(int chunk)");
+        w.Open("if (_phase == 2)");
+        w.Line("_network.WeightGradientsOf(chunk, _batch, _fuse, _rate);");
+        w.Line("return;");
+        w.Close();
+        w.Line($"{K}.RowRange(_batch, _chunks, chunk, out int r0, out int n);");
+        w.Line("if (_phase == 0) _network.ForwardRows(_batch, r0, n);");
+        w.Line("else _network.BackwardRows(_batch, r0, n);");
+        w.Close();
         w.Close();
         w.Line();
     }
@@ -790,7 +948,7 @@ internal static class NetworkEmitter
         w.Open("private void EnsureGradients(int n)");
         w.Open("if (n > _gradientCapacity)");
         w.Line("_gradients = new float[n * GradientsPerSample];");
-        if (FusedReadsInput(spec, plan)) w.Line("_savedInput = new float[n * InputSize];");
+        if (SavesInput(spec, plan)) w.Line("_savedInput = new float[n * InputSize];");
         w.Line("_gradientCapacity = n;");
         w.Close();
         w.Close();

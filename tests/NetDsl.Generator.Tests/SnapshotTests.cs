@@ -66,6 +66,25 @@ public class SnapshotTests
         public partial class FashionMlp { }
         """);
 
+    /// <summary>
+    /// Every layer works row by row and every kernel is small: the training step can be split by rows (ForwardRows,
+    /// BackwardRows, WeightGradientsOf, RowSplitJob); one layer's L2 term keeps its kernel out of the fused update.
+    /// </summary>
+    [Fact]
+    public void DeepSeluSplitsByRows() => Verify(/* lang=c# */ """
+        using NetDsl;
+
+        namespace Demo;
+
+        [Network(28, 28)]
+        [Flatten]
+        [Dense(100, Activation.Selu, Init = Init.LecunNormal)]
+        [Dense(100, Activation.Selu, Init = Init.LecunNormal, L2 = 0.001)]
+        [Dense(100, Activation.Selu, Init = Init.LecunNormal)]
+        [Dense(10, Activation.Softmax)]
+        public partial class DeepSelu { }
+        """);
+
     [Fact]
     public void SeluBinaryInGlobalNamespace() => Verify(/* lang=c# */ """
         using NetDsl;

@@ -89,7 +89,7 @@ public class GradientTests
     }
 
     /// <summary>Integer labels where the loss takes them, float targets otherwise.</summary>
-    private static (int[]? Labels, float[]? Targets) Targets(INetwork net, string name, int n, SeededRandom random)
+    internal static (int[]? Labels, float[]? Targets) Targets(INetwork net, string name, int n, SeededRandom random)
     {
         if (net.Loss == Loss.SparseCategoricalCrossentropy || (net.Loss == Loss.BinaryCrossentropy && net.OutputSize == 1 && name.Contains("sigmoid layer")))
         {

@@ -31,8 +31,11 @@ internal static unsafe class WorkerPool
     private static int s_status = Closed;
     private static Exception? s_failure;
 
-    /// <summary>Whether there is more than one core to share work with (on this thread: see <see cref="SerialOnThisThread"/>).</summary>
+    /// <summary>Whether there is more than one core to share work with (on this thread: see <see cref="SerialOnThisThread"/>; not inside a chunk of a job).</summary>
     public static bool IsParallel => s_workers > 0 && !t_serial;
+
+    /// <summary>The cores work is shared among (1 when single-threaded).</summary>
+    public static int Cores => s_workers + 1;
 
     [ThreadStatic] private static bool t_serial;
     [ThreadStatic] private static int t_parallelRuns;
@@ -66,38 +69,77 @@ internal static unsafe class WorkerPool
         }
         try
         {
-            t_parallelRuns++;
-            s_job = job;
-            s_state = state;
-            s_chunks = chunks;
-            Volatile.Write(ref s_range, chunks);
-            s_completed = 0;
-            s_failure = null;
-            Volatile.Write(ref s_status, 0);
-            Interlocked.Increment(ref s_generation);
-            foreach (Worker w in s_threads) w.Wake();
-
-            Exception? mine = null;
-            try
-            {
-                Work(fromFront: true);
-            }
-            catch (Exception e)
-            {
-                mine = e;
-            }
-            // Wait for the chunks a worker is still finishing, then close the job once no worker is inside it.
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref s_completed) < chunks && Volatile.Read(ref s_failure) is null && mine is null) spinner.SpinOnce(sleep1Threshold: -1);
-            while (Interlocked.CompareExchange(ref s_status, Closed, 0) != 0) spinner.SpinOnce(sleep1Threshold: -1);
-            // Rethrow what failed, as it is (type, message and stack trace), wherever it ran.
-            Exception? failure = mine ?? s_failure;
-            if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            Share(job, state, chunks);
         }
         finally
         {
             Monitor.Exit(s_gate);
         }
+    }
+
+    /// <summary>Runs <c>job.Run(chunk)</c> for every chunk in [0, <paramref name="chunks"/>), as the other overload (a generated network's row-split phases).</summary>
+    public static void Run(IParallelJob job, int chunks)
+    {
+        if (chunks <= 1 || !IsParallel || !Monitor.TryEnter(s_gate))
+        {
+            for (int c = 0; c < chunks; c++) job.Run(c);
+            return;
+        }
+        try
+        {
+            s_target = job;
+            Share(&RunTarget, null, chunks);
+        }
+        finally
+        {
+            s_target = null;
+            Monitor.Exit(s_gate);
+        }
+    }
+
+    private static IParallelJob? s_target;
+
+    private static void RunTarget(void* state, int chunk) => s_target!.Run(chunk);
+
+    /// <summary>Opens a job for the workers and takes part in it; the caller holds <see cref="s_gate"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Share(delegate* managed<void*, int, void> job, void* state, int chunks)
+    {
+        t_parallelRuns++;
+        s_job = job;
+        s_state = state;
+        s_chunks = chunks;
+        Volatile.Write(ref s_range, chunks);
+        s_completed = 0;
+        s_failure = null;
+        Volatile.Write(ref s_status, 0);
+        Interlocked.Increment(ref s_generation);
+        foreach (Worker w in s_threads) w.Wake();
+
+        Exception? mine = null;
+        // The kernels this thread runs inside a chunk stay on it (the monitor is re-entrant: a nested job would
+        // reopen this one).
+        bool serial = t_serial;
+        t_serial = true;
+        try
+        {
+            Work(fromFront: true);
+        }
+        catch (Exception e)
+        {
+            mine = e;
+        }
+        finally
+        {
+            t_serial = serial;
+        }
+        // Wait for the chunks a worker is still finishing, then close the job once no worker is inside it.
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref s_completed) < chunks && Volatile.Read(ref s_failure) is null && mine is null) spinner.SpinOnce(sleep1Threshold: -1);
+        while (Interlocked.CompareExchange(ref s_status, Closed, 0) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+        // Rethrow what failed, as it is (type, message and stack trace), wherever it ran.
+        Exception? failure = mine ?? s_failure;
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
     }
 
     /// <summary>
@@ -158,6 +200,8 @@ internal static unsafe class WorkerPool
 
         private void Loop()
         {
+            // Kernels called inside a chunk run on this thread.
+            t_serial = true;
             int seen = 0;
             while (true)
             {

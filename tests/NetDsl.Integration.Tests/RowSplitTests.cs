@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using NetDsl;
+using Xunit;
+
+namespace NetDsl.Integration.Tests;
+
+/// <summary>
+/// A network whose layers all work row by row splits a large batch's training step by rows (each core runs the
+/// forward pass and the input gradients of its rows through every layer, then the weight gradients one layer per
+/// chunk): the same kernels in the same order, so the same bits as the layer-by-layer step. In the worker-pool
+/// collection, so that the chunks really run at once where there are two cores.
+/// </summary>
+[Collection(WorkerPoolCollection.Name)]
+public class RowSplitTests
+{
+    /// <summary>The gradient-check networks the generator splits: no BatchNorm, dropout or RReLU (activation layers 2 has an RReLU layer).</summary>
+    private static readonly HashSet<string> Splittable = new()
+    {
+        "softmax+tanh", "relu", "leaky relu", "elu", "elu alpha 0.5", "selu", "sigmoid", "hidden softmax", "linear",
+        "activation layers 1", "categorical", "logits", "binary multi", "binary sigmoid layer",
+        "binary logits", "mse", "mse sigmoid", "l1 l2", "add", "concat",
+    };
+
+    public static IEnumerable<object[]> Cases() =>
+        from network in GradientTests.Networks()
+        from optimizer in new[] { "sgd", "adam" }
+        select new[] { network[0], network[1], optimizer };
+
+    /// <summary>
+    /// Three steps of batches of 16, 64 and 100 rows (uneven chunks), split and not: the same losses, weights, moving
+    /// statistics and — read after the last step, a fused step's deferred ones included — gradients, bit for bit;
+    /// networks that cannot be split run layer by layer either way.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_row_split_step_gives_the_bits_of_the_layer_by_layer_step(string name, Func<INetwork> create, string optimizer)
+    {
+        INetwork split = create(), layered = create();
+        Optimizer splitOptimizer = Optimizer(optimizer), layeredOptimizer = Optimizer(optimizer);
+        var random = new SeededRandom(5, name.Length);
+        int jobs = Kernels.ParallelJobsOnThisThread;
+        foreach (int n in new[] { 16, 64, 100 })
+        {
+            float[] x = new float[n * split.InputSize];
+            for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian();
+            (int[]? labels, float[]? targets) = GradientTests.Targets(split, name, n, random);
+            split.ReseedTraining(n);
+            layered.ReseedTraining(n);
+            float splitLoss = Step(split, x, labels, targets, n, splitOptimizer, rowSplit: true);
+            float layeredLoss = Step(layered, x, labels, targets, n, layeredOptimizer, rowSplit: false);
+            Assert.Equal(BitConverter.SingleToInt32Bits(layeredLoss), BitConverter.SingleToInt32Bits(splitLoss));
+            Assert.True(layered.Output.SequenceEqual(split.Output), $"{name}, batch {n}: the outputs differ");
+        }
+        Assert.True(layered.Parameters.SequenceEqual(split.Parameters), $"{name}: the weights differ");
+        Assert.True(layered.State.SequenceEqual(split.State), $"{name}: the moving statistics differ");
+        Assert.True(layered.Gradients.SequenceEqual(split.Gradients), $"{name}: the gradients differ");
+        // 3 steps × 3 phases when the network splits, none otherwise.
+        Assert.Equal(Splittable.Contains(name) ? 9 : 0, Kernels.ParallelJobsOnThisThread - jobs);
+    }
+
+    /// <summary>The chapter's 100-layer SELU network (W4's shape) at batch 128 on the machine's cores, with plain SGD: the same bits as layer by layer, and its step splits by itself (where there are two cores).</summary>
+    [Fact]
+    public void The_deep_selu_network_splits_by_itself_and_gives_the_same_bits()
+    {
+        var split = new DeepSelu(3);
+        var layered = new DeepSelu(3);
+        const int n = 128;
+        var random = new SeededRandom(9, 1);
+        var sgd = new Sgd(0.001);
+        int jobs = Kernels.ParallelJobsOnThisThread;
+        for (int step = 0; step < 2; step++)
+        {
+            float[] x = new float[n * DeepSelu.InputSize];
+            for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian();
+            int[] labels = Enumerable.Range(0, n).Select(i => random.NextInt(10)).ToArray();
+            float a = split.TrainStep(x, labels, n, sgd);
+            float b = Step(layered, x, labels, null, n, sgd, rowSplit: false);
+            Assert.Equal(BitConverter.SingleToInt32Bits(b), BitConverter.SingleToInt32Bits(a));
+        }
+        Assert.True(layered.Parameters.SequenceEqual(split.Parameters), "the weights differ");
+        Assert.True(layered.Gradients.SequenceEqual(split.Gradients), "the deferred gradients differ");
+        Assert.Equal(WorkerPool.IsParallel ? 6 : 0, Kernels.ParallelJobsOnThisThread - jobs);
+        Assert.Equal(0, Kernels.RowChunks(Kernels.RowSplitBatch - 1));
+    }
+
+    [Fact]
+    public void Row_ranges_cover_the_batch_in_order()
+    {
+        foreach ((int batch, int chunks) in new[] { (16, 2), (64, 2), (100, 2), (128, 2), (129, 3), (1000, 4) })
+        {
+            int next = 0;
+            for (int c = 0; c < chunks; c++)
+            {
+                Kernels.RowRange(batch, chunks, c, out int start, out int count);
+                Assert.Equal(next, start);
+                Assert.True(count >= 1);
+                if (c < chunks - 1) Assert.Equal(0, (start + count) % 8);
+                next = start + count;
+            }
+            Assert.Equal(batch, next);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.RowRange(64, 2, 2, out _, out _));
+    }
+
+    private static Optimizer Optimizer(string name) => name == "sgd" ? new Sgd(0.05) : new Adam(0.001);
+
+    private static float Step(INetwork net, float[] x, int[]? labels, float[]? targets, int n, Optimizer optimizer, bool rowSplit)
+    {
+        Kernels.RowSplitOnThisThread = rowSplit;
+        try
+        {
+            return labels is not null ? net.TrainStep(x, labels, n, optimizer) : net.TrainStep(x, targets, n, optimizer);
+        }
+        finally
+        {
+            Kernels.RowSplitOnThisThread = null;
+        }
+    }
+}
