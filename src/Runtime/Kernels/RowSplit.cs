@@ -17,8 +17,8 @@ public interface IParallelJob
 public static partial class Kernels
 {
     /// <summary>
-    /// The smallest batch whose training step a generated network splits by rows (see <see cref="RowChunks"/>): each
-    /// core's share is then at least 32 rows, enough for full micro-tiles.
+    /// The smallest batch whose training step a generated network splits by rows (see <see cref="RowChunks"/>): chunks
+    /// of at least 32 rows, enough for full micro-tiles.
     /// </summary>
     internal const int RowSplitBatch = 64;
 
@@ -26,7 +26,8 @@ public static partial class Kernels
 
     /// <summary>
     /// Overrides <see cref="RowChunks"/> on this thread: <see langword="false"/> never splits, <see langword="true"/>
-    /// splits every batch of 16 rows or more in two (also on one core: the chunks then run one after the other);
+    /// splits every batch of 16 rows or more, in chunks of 32 rows or more but at least two (also on one core: the
+    /// chunks then run one after the other);
     /// <see langword="null"/> (the default) decides by batch and cores. Tests compare the split step with the
     /// layer-by-layer one.
     /// </summary>
@@ -48,8 +49,11 @@ public static partial class Kernels
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static int RowChunks(int batch) => t_rowSplit switch
     {
-        0 => batch >= RowSplitBatch && WorkerPool.IsParallel ? Math.Min(WorkerPool.Cores, batch / (RowSplitBatch / 2)) : 0,
-        > 0 => batch >= 16 ? 2 : 0,
+        // Two chunks per core (of 32 rows or more), claimed as they come: when the host gives a core less time, the
+        // other takes over a chunk instead of waiting for it (measured on W4, interleaved: 2–7 % faster than one
+        // chunk per core).
+        0 => batch >= RowSplitBatch && WorkerPool.IsParallel ? Math.Min(2 * WorkerPool.Cores, batch / (RowSplitBatch / 2)) : 0,
+        > 0 => batch >= 16 ? Math.Max(2, batch / (RowSplitBatch / 2)) : 0,
         _ => 0,
     };
 
