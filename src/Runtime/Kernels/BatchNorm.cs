@@ -45,14 +45,11 @@ public static partial class Kernels
         TensorPrimitives.Multiply(invStd, 1f / batch, invStd); // biased variance σ²_B
         if (updateMovingStatistics)
         {
-            float rate = 1f - momentum;
-            for (int c = 0; c < features; c++)
-            {
-                movingMean[c] -= rate * (movingMean[c] - mean[c]);
-                movingVariance[c] -= rate * (movingVariance[c] - invStd[c]);
-            }
+            CheckLength(movingMean, features, nameof(movingMean));
+            CheckLength(movingVariance, features, nameof(movingVariance));
+            MovingAverages(movingMean, movingVariance, mean, invStd, 1f - momentum, features);
         }
-        for (int c = 0; c < features; c++) invStd[c] = 1f / MathF.Sqrt(invStd[c] + epsilon);
+        InverseStandardDeviations(invStd, epsilon, features);
 
         // y = x·scale + shift with scale = γ·s, shift = β − μ·scale: one fused pass per row.
         Span<float> scale = Scratch.Get(2, 2 * features);
@@ -145,6 +142,50 @@ public static partial class Kernels
         {
             BackwardInput(x.Slice(i * features, features), outputGradient.Slice(i * features, features), inputGradient.Slice(i * features, features),
                 s, negMeanS, a, bCoef, cCoef, accumulate);
+        }
+    }
+
+    /// <summary>
+    /// <c>m ← m − rate·(m − μ)</c> and <c>v ← v − rate·(v − σ²)</c> per feature, in vectors: the same operations, in
+    /// the same order, as one feature at a time (no fused multiply-add), so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void MovingAverages(Span<float> movingMean, Span<float> movingVariance, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, float rate, int features)
+    {
+        int c = 0;
+        fixed (float* pm = movingMean, pv = movingVariance, pmu = mean, pvar = variance)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var r = Vector256.Create(rate);
+                for (; c + 8 <= features; c += 8)
+                {
+                    Vector256<float> m = Vector256.Load(pm + c), v = Vector256.Load(pv + c);
+                    Vector256.Store(m - r * (m - Vector256.Load(pmu + c)), pm + c);
+                    Vector256.Store(v - r * (v - Vector256.Load(pvar + c)), pv + c);
+                }
+            }
+            for (; c < features; c++)
+            {
+                pm[c] -= rate * (pm[c] - pmu[c]);
+                pv[c] -= rate * (pv[c] - pvar[c]);
+            }
+        }
+    }
+
+    /// <summary><c>s ← 1/√(s + ε)</c> per feature, in vectors (square root and division are correctly rounded either way: the same bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void InverseStandardDeviations(Span<float> values, float epsilon, int features)
+    {
+        int c = 0;
+        fixed (float* p = values)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var e = Vector256.Create(epsilon);
+                for (; c + 8 <= features; c += 8) Vector256.Store(Vector256<float>.One / Vector256.Sqrt(Vector256.Load(p + c) + e), p + c);
+            }
+            for (; c < features; c++) p[c] = 1f / MathF.Sqrt(p[c] + epsilon);
         }
     }
 

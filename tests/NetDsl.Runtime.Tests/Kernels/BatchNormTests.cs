@@ -30,6 +30,45 @@ public class BatchNormTests
         Assert.Equal(1, Math.Sqrt(col.Select(v => v * v).Average()), 3);
     }
 
+    /// <summary>
+    /// The moving averages and 1/√(σ² + ε), computed in vectors, are bit for bit the per-feature formulas
+    /// <c>m − (1 − momentum)·(m − μ)</c> and <c>1/√(σ² + ε)</c> in single precision — over widths with and without a
+    /// vector tail.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(13)]
+    [InlineData(16)]
+    [InlineData(37)]
+    public void Moving_statistics_and_inverse_deviations_are_the_per_feature_formulas_bit_for_bit(int features)
+    {
+        const int n = 5;
+        var random = new SeededRandom(3, features);
+        float[] x = new float[n * features];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian() * 3 + 1;
+        float[] mm = new float[features], mv = new float[features];
+        for (int c = 0; c < features; c++) { mm[c] = (float)random.NextGaussian(); mv[c] = 0.5f + random.NextFloat(); }
+        float[] mm0 = (float[])mm.Clone(), mv0 = (float[])mv.Clone();
+        float[] mean = new float[features], inv = new float[features], y = new float[x.Length];
+        Kernels.BatchNormTraining(x, y, default, default, mm, mv, mean, inv, n, features, 0.99f, 1e-3f);
+        float rate = 1f - 0.99f;
+        for (int c = 0; c < features; c++)
+        {
+            // The batch variance from the kernel's own mean, in the kernel's order (row by row; fused multiply-adds in
+            // whole vectors, plain products in the tail).
+            float variance = 0f;
+            for (int i = 0; i < n; i++)
+            {
+                float d = x[i * features + c] - mean[c];
+                variance = c < (features & ~7) ? MathF.FusedMultiplyAdd(d, d, variance) : variance + d * d;
+            }
+            variance *= 1f / n;
+            Assert.Equal(mm0[c] - rate * (mm0[c] - mean[c]), mm[c]);
+            Assert.Equal(mv0[c] - rate * (mv0[c] - variance), mv[c]);
+            Assert.Equal(1f / MathF.Sqrt(variance + 1e-3f), inv[c]);
+        }
+    }
+
     [Fact]
     public void Constant_feature_stays_finite()
     {
