@@ -17,10 +17,10 @@ public interface IParallelJob
 public static partial class Kernels
 {
     /// <summary>
-    /// The smallest batch whose training step a generated network splits by rows (see <see cref="RowChunks"/>): chunks
-    /// of at least 32 rows, enough for full micro-tiles.
+    /// The smallest batch whose training step a generated network splits by rows (see <see cref="RowChunks"/>), in
+    /// chunks of at least 16 rows (full micro-tiles, and a product per layer that is worth a core's time).
     /// </summary>
-    internal const int RowSplitBatch = 64;
+    internal const int RowSplitBatch = 32;
 
     [ThreadStatic] private static int t_rowSplit;
 
@@ -49,11 +49,11 @@ public static partial class Kernels
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static int RowChunks(int batch) => t_rowSplit switch
     {
-        // Two chunks per core (of 32 rows or more), claimed as they come: when the host gives a core less time, the
+        // Two chunks per core (of 16 rows or more), claimed as they come: when the host gives a core less time, the
         // other takes over a chunk instead of waiting for it (measured on W4, interleaved: 2–7 % faster than one
         // chunk per core).
         0 => batch >= RowSplitBatch && WorkerPool.IsParallel ? Math.Min(2 * WorkerPool.Cores, batch / (RowSplitBatch / 2)) : 0,
-        > 0 => batch >= 16 ? Math.Max(2, batch / (RowSplitBatch / 2)) : 0,
+        > 0 => batch >= 16 ? Math.Max(2, batch / 32) : 0,
         _ => 0,
     };
 
