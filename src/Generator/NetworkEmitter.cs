@@ -698,13 +698,13 @@ internal static class NetworkEmitter
     /// Whether the training step can be split by rows (<c>Kernels.RowChunks</c>): every layer works row by row
     /// in training (no BatchNorm, dropout or RReLU, which couple rows or draw random numbers in order) and every
     /// kernel is small enough (≤ 512 KiB) for each core to read it whole — a larger one is better split by columns,
-    /// each core streaming half of it.
+    /// each core streaming half of it — with at most 1,536 units (see <see cref="MaxRowSplitUnits"/>).
     /// </summary>
     private static bool SplitsRows(NetworkSpec spec) =>
         spec.Layers.Any(l => l.Kind == LayerKind.Dense)
         && spec.Layers.All(l => l.Kind switch
         {
-            LayerKind.Dense => l.Activation != Activation.RRelu && (long)l.InputWidth * l.Units <= MaxRowSplitKernel,
+            LayerKind.Dense => l.Activation != Activation.RRelu && (long)l.InputWidth * l.Units <= MaxRowSplitKernel && l.Units <= MaxRowSplitUnits,
             LayerKind.Activation => l.Activation != Activation.RRelu,
             LayerKind.Flatten or LayerKind.Add or LayerKind.Concat => true,
             _ => false,
@@ -712,6 +712,13 @@ internal static class NetworkEmitter
 
     /// <summary>The largest kernel (floats) of a network whose training step is split by rows: 512 KiB, one core's L2 on the development machine.</summary>
     private const int MaxRowSplitKernel = 128 * 1024;
+
+    /// <summary>
+    /// The widest dense layer of a network whose training step is split by rows: <c>Kernels.MatMulNT</c> picks its
+    /// method by the number of rows, and beyond 1,536 units (its depth, blocked) the two methods add an accumulated
+    /// input gradient at different points — a chunk of rows and the whole batch could then round differently.
+    /// </summary>
+    private const int MaxRowSplitUnits = 1536;
 
     /// <summary>Whether the network keeps a copy of a training batch's input (a fused step's deferred gradient reads it; a row-split step's chunks read it).</summary>
     private static bool SavesInput(NetworkSpec spec, Plan plan) => FusedReadsInput(spec, plan) || SplitsRows(spec);

@@ -1,3 +1,4 @@
+#pragma warning disable NDSL1001, NDSL1003, NDSL1005, NDSL1006, NDSL1008
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -88,6 +89,69 @@ public class RowSplitTests
         Assert.Equal(0, Kernels.RowChunks(Kernels.RowSplitBatch - 1));
     }
 
+    /// <summary>
+    /// Split and layer-by-layer steps in turn (a fused step's deferred gradients are computed by whichever step comes
+    /// next), with the first dense layer frozen after the first step, against a network that never splits: the same
+    /// losses, and the same weights and gradients after every step.
+    /// </summary>
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("adam")]
+    public void Split_and_layer_by_layer_steps_in_turn_with_a_frozen_layer_give_the_same_bits(string optimizer)
+    {
+        INetwork mixed = new GradAdd(8), layered = new GradAdd(8);
+        Optimizer mixedOptimizer = Optimizer(optimizer), layeredOptimizer = Optimizer(optimizer);
+        var random = new SeededRandom(13, 2);
+        bool[] split = { true, false, true, true, false, true };
+        for (int step = 0; step < split.Length; step++)
+        {
+            if (step == 1)
+            {
+                mixed.Layers["hidden1"].Trainable = false;
+                layered.Layers["hidden1"].Trainable = false;
+            }
+            int n = 24 + 8 * step;
+            float[] x = new float[n * mixed.InputSize];
+            for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian();
+            int[] labels = Enumerable.Range(0, n).Select(_ => random.NextInt(mixed.OutputSize)).ToArray();
+            float a = Step(mixed, x, labels, null, n, mixedOptimizer, split[step]);
+            float b = Step(layered, x, labels, null, n, layeredOptimizer, rowSplit: false);
+            Assert.Equal(BitConverter.SingleToInt32Bits(b), BitConverter.SingleToInt32Bits(a));
+            Assert.True(layered.Parameters.SequenceEqual(mixed.Parameters), $"step {step}: the weights differ");
+            if (step % 2 == 0) Assert.True(layered.Gradients.SequenceEqual(mixed.Gradients), $"step {step}: the gradients differ");
+        }
+    }
+
+    /// <summary>
+    /// A residual block around a wide layer, whose input gradient is added to the one the skip connection wrote: with
+    /// 1,536 units the step splits and gives the layer-by-layer bits; with 2,048 (where the input-gradient product
+    /// blocks its depth and would round differently for a chunk of rows than for the batch) it does not split.
+    /// </summary>
+    [Theory]
+    [InlineData(1536)]
+    [InlineData(2048)]
+    public void A_wide_layer_in_a_residual_block_splits_only_up_to_1536_units(int units)
+    {
+        INetwork split = units == 1536 ? new WideResidual1536(4) : new WideResidual2048(4);
+        INetwork layered = units == 1536 ? new WideResidual1536(4) : new WideResidual2048(4);
+        var sgd1 = new Sgd(0.01);
+        var sgd2 = new Sgd(0.01);
+        var random = new SeededRandom(17, units);
+        int jobs = Kernels.ParallelJobsOnThisThread;
+        foreach (int n in new[] { 32, 100 })
+        {
+            float[] x = new float[n * split.InputSize];
+            for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian();
+            int[] labels = Enumerable.Range(0, n).Select(_ => random.NextInt(split.OutputSize)).ToArray();
+            float a = Step(split, x, labels, null, n, sgd1, rowSplit: true);
+            float b = Step(layered, x, labels, null, n, sgd2, rowSplit: false);
+            Assert.Equal(BitConverter.SingleToInt32Bits(b), BitConverter.SingleToInt32Bits(a));
+        }
+        Assert.True(layered.Parameters.SequenceEqual(split.Parameters), "the weights differ");
+        Assert.True(layered.Gradients.SequenceEqual(split.Gradients), "the gradients differ");
+        Assert.Equal(units == 1536 ? 6 : 0, Kernels.ParallelJobsOnThisThread - jobs);
+    }
+
     [Fact]
     public void Row_ranges_cover_the_batch_in_order()
     {
@@ -122,3 +186,21 @@ public class RowSplitTests
         }
     }
 }
+
+/// <summary>A residual block around a 1,536-unit layer (its input gradient accumulates into the skip connection's).</summary>
+[Network(64)]
+[Dense(64, Activation.Relu, Name = "h")]
+[Dense(1536, Activation.Relu)]
+[Dense(64)]
+[Add("h")]
+[Dense(4, Activation.Softmax)]
+public partial class WideResidual1536 { }
+
+/// <summary>The same block around 2,048 units: 64 × 2,048 = 131,072 floats, at the kernel-size limit, but too wide to split.</summary>
+[Network(64)]
+[Dense(64, Activation.Relu, Name = "h")]
+[Dense(2048, Activation.Relu)]
+[Dense(64)]
+[Add("h")]
+[Dense(4, Activation.Softmax)]
+public partial class WideResidual2048 { }
