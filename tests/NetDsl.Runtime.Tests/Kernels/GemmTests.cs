@@ -360,3 +360,61 @@ public class CoreCountIndependenceTests
         Assert.True(parallel.AsSpan().SequenceEqual(serial), $"{kernel} {m}×{k}×{n}: the results depend on the number of cores");
     }
 }
+
+/// <summary>
+/// The pool's job interface (generated networks' row-split phases): every chunk runs once, a chunk's exception
+/// reaches the caller as it is and leaves the pool usable, and a kernel called inside a chunk stays on its thread
+/// (the pool is not re-entered).
+/// </summary>
+[Collection(WorkerPoolCollection.Name)]
+public class ParallelJobTests
+{
+    private sealed class Job : IParallelJob
+    {
+        public readonly int[] Runs;
+        public readonly bool[] NestedParallel;
+        public int Throwing = -1;
+
+        public Job(int chunks)
+        {
+            Runs = new int[chunks];
+            NestedParallel = new bool[chunks];
+        }
+
+        public void Run(int chunk)
+        {
+            System.Threading.Interlocked.Increment(ref Runs[chunk]);
+            NestedParallel[chunk] = WorkerPool.IsParallel;
+            // A product large enough to be split if the pool were free: inside a chunk it runs on this thread.
+            var a = new float[64 * 300];
+            var b = new float[300 * 100];
+            Kernels.MatMul(a, b, new float[64 * 100], 64, 300, 100);
+            if (chunk == Throwing) throw new InvalidOperationException($"chunk {chunk} failed");
+        }
+    }
+
+    [Fact]
+    public void Every_chunk_runs_once_failures_reach_the_caller_and_the_pool_stays_usable()
+    {
+        bool shared = false;
+        for (int attempt = 0; attempt < 20 && !shared; attempt++)
+        {
+            int before = WorkerPool.ParallelRunsOnThisThread;
+            var job = new Job(6);
+            Kernels.RunParallel(job, 6);
+            shared = WorkerPool.ParallelRunsOnThisThread > before;
+            Assert.All(job.Runs, r => Assert.Equal(1, r));
+            Assert.All(job.NestedParallel, p => Assert.False(p));
+        }
+        Assert.True(shared || !WorkerPool.IsParallel, "the job never ran in parallel");
+
+        var failing = new Job(6) { Throwing = 4 };
+        var e = Assert.Throws<InvalidOperationException>(() => Kernels.RunParallel(failing, 6));
+        Assert.Equal("chunk 4 failed", e.Message);
+
+        var after = new Job(5);
+        Kernels.RunParallel(after, 5);
+        Assert.All(after.Runs, r => Assert.Equal(1, r));
+        Assert.Throws<ArgumentNullException>(() => Kernels.RunParallel(null!, 2));
+    }
+}
