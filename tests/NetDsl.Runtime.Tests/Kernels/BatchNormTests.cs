@@ -69,6 +69,35 @@ public class BatchNormTests
         }
     }
 
+    /// <summary>Inference mode's per-feature scale and shift, computed in vectors, give the bits of <c>x·(γ/√(v + ε)) + (β − m·γ/√(v + ε))</c> feature by feature, with and without γ and β.</summary>
+    [Theory]
+    [InlineData(13, true, true)]
+    [InlineData(37, true, false)]
+    [InlineData(16, false, true)]
+    [InlineData(9, false, false)]
+    public void Inference_is_the_per_feature_formula_bit_for_bit(int features, bool withGamma, bool withBeta)
+    {
+        const int n = 3;
+        var random = new SeededRandom(5, features);
+        float[] x = new float[n * features], y = new float[n * features];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian();
+        float[] gamma = new float[features], beta = new float[features], mean = new float[features], variance = new float[features];
+        for (int c = 0; c < features; c++)
+        {
+            gamma[c] = (float)random.NextGaussian();
+            beta[c] = (float)random.NextGaussian();
+            mean[c] = (float)random.NextGaussian();
+            variance[c] = random.NextFloat() + 0.01f;
+        }
+        Kernels.BatchNormInference(x, y, withGamma ? gamma : default, withBeta ? beta : default, mean, variance, n, features, 1e-3f);
+        for (int c = 0; c < features; c++)
+        {
+            float scale = (withGamma ? gamma[c] : 1f) / MathF.Sqrt(variance[c] + 1e-3f);
+            float shift = (withBeta ? beta[c] : 0f) - mean[c] * scale;
+            for (int i = 0; i < n; i++) Assert.Equal(MathF.FusedMultiplyAdd(x[i * features + c], scale, shift), y[i * features + c]);
+        }
+    }
+
     [Fact]
     public void Constant_feature_stays_finite()
     {
