@@ -273,7 +273,18 @@ internal static class NetworkEmitter
         w.Line($"{Rt}.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);");
         w.Line($"{Rt}.NetworkChecks.Output(ModelName, y, batchSize, OutputSize);");
         w.Line("EnsureActivations(batchSize);");
-        w.Line($"ForwardCore(x, batchSize, mode == {Rt}.ForwardMode.Training, mode != {Rt}.ForwardMode.Inference, true);");
+        if (SplitsRows(spec))
+        {
+            // No layer here behaves differently in training, Monte Carlo or inference mode.
+            w.Line("_ = mode;");
+            w.Line($"int chunks = {K}.RowChunks(batchSize);");
+            w.Line("if (chunks > 0) ForwardRowSplit(x, batchSize, chunks, true);");
+            w.Line("else ForwardCore(x, batchSize, false, false, true);");
+        }
+        else
+        {
+            w.Line($"ForwardCore(x, batchSize, mode == {Rt}.ForwardMode.Training, mode != {Rt}.ForwardMode.Inference, true);");
+        }
         w.Line("Output.CopyTo(y);");
         CloseGuard(w);
         w.Close();
@@ -293,7 +304,16 @@ internal static class NetworkEmitter
             {
                 OpenGuard(w);
                 w.Line("EnsureActivations(batchSize);");
-                w.Line("ForwardCore(x, batchSize, false, false, false);");
+                if (SplitsRows(spec))
+                {
+                    w.Line($"int chunks = {K}.RowChunks(batchSize);");
+                    w.Line("if (chunks > 0) ForwardRowSplit(x, batchSize, chunks, false);");
+                    w.Line("else ForwardCore(x, batchSize, false, false, false);");
+                }
+                else
+                {
+                    w.Line("ForwardCore(x, batchSize, false, false, false);");
+                }
                 w.Line($"float loss = {lossFn}({yName}, batchSize, false);");
                 if (HasRegularization(spec)) w.Line("loss += Regularize(false);");
                 w.Line("Output.CopyTo(y);");
@@ -402,9 +422,9 @@ internal static class NetworkEmitter
         w.Line(Hot);
         if (rows)
         {
-            // One chunk of a row-split training step (SplitsRows): rows [r0, r0 + n) of a batch of `batch`, in training
-            // mode (no layer here behaves differently), without the output activation (the loss applies it).
-            w.Open("private void ForwardRows(int batch, int r0, int n)");
+            // One chunk of a row-split forward pass (SplitsRows): rows [r0, r0 + n) of a batch of `batch` (no layer here
+            // behaves differently in training and inference), the output activation only where the loss does not apply it.
+            w.Open("private void ForwardRows(int batch, int r0, int n, bool outputActivation)");
             w.Line($"{ROS} x = new {ROS}(_savedInput, r0 * InputSize, n * InputSize);");
         }
         else
@@ -419,7 +439,7 @@ internal static class NetworkEmitter
         DeclareActivations(w, spec, plan, rows);
         if (!rows && !UsesTraining(spec)) w.Line("_ = training;");
         if (!rows && !UsesDropout(spec)) w.Line("_ = dropout;");
-        if (!rows && !UsesOutputActivation(spec)) w.Line("_ = outputActivation;");
+        if (!UsesOutputActivation(spec)) w.Line("_ = outputActivation;");
         for (int i = 0; i < layers.Count; i++)
         {
             LayerSpec l = layers[i];
@@ -451,7 +471,7 @@ internal static class NetworkEmitter
                     {
                         w.Line(call(act));
                     }
-                    if (fused && !rows) w.Line($"if (outputActivation) {K}.ActivationForward({Rt}.Activation.{l.Activation}, {a}, acts.Slice(n * OutputOffset, n * OutputSize), {l.Units});");
+                    if (fused) w.Line($"if (outputActivation) {K}.ActivationForward({Rt}.Activation.{l.Activation}, {a}, {(rows ? "acts.Slice(batch * OutputOffset + r0 * OutputSize, n * OutputSize)" : "acts.Slice(n * OutputOffset, n * OutputSize)")}, {l.Units});");
                     break;
                 }
                 case LayerKind.BatchNorm:
@@ -470,7 +490,7 @@ internal static class NetworkEmitter
                     int width = l.OutputShape[l.OutputShape.Count - 1];
                     if (plan.IsFusedActivation(i))
                     {
-                        if (!rows) w.Line($"if (outputActivation) {K}.ActivationForward({Rt}.Activation.{l.Activation}, {input}, {a}, {width});");
+                        w.Line($"if (outputActivation) {K}.ActivationForward({Rt}.Activation.{l.Activation}, {input}, {a}, {width});");
                     }
                     else if (l.Activation == Activation.RRelu)
                     {
@@ -731,11 +751,9 @@ internal static class NetworkEmitter
     {
         w.Line($"int chunks = {K}.RowChunks(batchSize);");
         w.Open("if (chunks > 0)");
-        w.Line("x.Slice(0, batchSize * InputSize).CopyTo(_savedInput);");
-        w.Line("_lastBatch = batchSize;");
-        w.Line("RowSplitJob job = _rowJob ??= new RowSplitJob(this);");
-        w.Line("job.Run(0, batchSize, chunks, fuse, rate);");
+        w.Line("ForwardRowSplit(x, batchSize, chunks, false);");
         w.Line($"float rowLoss = {loss};");
+        w.Line("RowSplitJob job = _rowJob!;");
         w.Line("job.Run(1, batchSize, chunks, fuse, rate);");
         if (FusedKernels(spec).Length > 0) w.Line("if (fuse) _gradientsPending = true;");
         w.Line("job.Run(2, batchSize, chunks, fuse, rate);");
@@ -778,6 +796,16 @@ internal static class NetworkEmitter
     /// <summary>The phases of a row-split training step as a job for the kernels' worker pool (allocated once per network).</summary>
     private static void EmitRowSplitJob(SourceWriter w, NetworkSpec spec)
     {
+        // The forward pass split by rows, for a training step, a prediction or a loss: the chunks read the input from
+        // a copy (the caller's span cannot reach the other threads); the workspace is free (EnsureActivations ran).
+        w.Line(GeneratedCode);
+        w.Open($"private void ForwardRowSplit({ROS} x, int n, int chunks, bool outputActivation)");
+        w.Line("if (_savedInput.Length < n * InputSize) _savedInput = new float[n * InputSize];");
+        w.Line("x.Slice(0, n * InputSize).CopyTo(_savedInput);");
+        w.Line("_lastBatch = n;");
+        w.Line("(_rowJob ??= new RowSplitJob(this)).Run(outputActivation ? 3 : 0, n, chunks, false, 0f);");
+        w.Close();
+        w.Line();
         w.Line(GeneratedCode);
         w.Open($"private sealed class RowSplitJob : {Rt}.IParallelJob");
         w.Line($"private readonly {spec.ClassName} _network;");
@@ -787,7 +815,7 @@ internal static class NetworkEmitter
         w.Line();
         w.Line($"public RowSplitJob({spec.ClassName} network) => _network = network;");
         w.Line();
-        w.Line("/// <summary>Runs phase 0 (forward) or 1 (input gradients) over <paramref name=\"chunks\"/> row chunks, or 2 (weight gradients), one dense layer per chunk.</summary>");
+        w.Line("/// <summary>Runs phase 0 (forward, without the output activation), 3 (forward) or 1 (input gradients) over <paramref name=\"chunks\"/> row chunks, or 2 (weight gradients), one dense layer per chunk.</summary>");
         w.Open("public void Run(int phase, int batch, int chunks, bool fuse, float rate)");
         w.Line("_phase = phase;");
         w.Line("_batch = batch;");
@@ -803,7 +831,7 @@ internal static class NetworkEmitter
         w.Line("return;");
         w.Close();
         w.Line($"{K}.RowRange(_batch, _chunks, chunk, out int r0, out int n);");
-        w.Line("if (_phase == 0) _network.ForwardRows(_batch, r0, n);");
+        w.Line("if (_phase is 0 or 3) _network.ForwardRows(_batch, r0, n, _phase == 3);");
         w.Line("else _network.BackwardRows(_batch, r0, n);");
         w.Close();
         w.Close();

@@ -86,6 +86,15 @@ public class RowSplitTests
         Assert.True(layered.Parameters.SequenceEqual(split.Parameters), "the weights differ");
         Assert.True(layered.Gradients.SequenceEqual(split.Gradients), "the deferred gradients differ");
         Assert.Equal(WorkerPool.IsParallel ? 9 : 0, Kernels.ParallelJobsOnThisThread - jobs);
+        // A prediction of 1,000 rows, split by itself.
+        const int rows = 1000;
+        float[] xp = new float[rows * DeepSelu.InputSize];
+        for (int i = 0; i < xp.Length; i++) xp[i] = (float)random.NextGaussian();
+        float[] pa = new float[rows * DeepSelu.OutputSize], pb = new float[rows * DeepSelu.OutputSize];
+        split.Forward(xp, pa, rows);
+        WithRowSplit(false, () => layered.Forward(xp, pb, rows));
+        Assert.True(pb.AsSpan().SequenceEqual(pa), "the predictions differ");
+        Assert.Equal(WorkerPool.IsParallel ? 10 : 0, Kernels.ParallelJobsOnThisThread - jobs);
         Assert.Equal(0, Kernels.RowChunks(Kernels.RowSplitBatch - 1));
     }
 
@@ -150,6 +159,63 @@ public class RowSplitTests
         Assert.True(layered.Parameters.SequenceEqual(split.Parameters), "the weights differ");
         Assert.True(layered.Gradients.SequenceEqual(split.Gradients), "the gradients differ");
         Assert.Equal(units == 1536 ? 6 : 0, Kernels.ParallelJobsOnThisThread - jobs);
+    }
+
+    /// <summary>
+    /// Predictions and inference losses split by rows (the input copied for the other threads, the output activation
+    /// per chunk) are the layer-by-layer bits, in every forward mode, for every gradient-check network — after a
+    /// fused step whose deferred gradients the prediction must compute first, from the input it then overwrites.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GradientTests.Networks), MemberType = typeof(GradientTests))]
+    public void Split_predictions_and_losses_are_the_layer_by_layer_bits(string name, Func<INetwork> create)
+    {
+        INetwork split = create(), layered = create();
+        var random = new SeededRandom(21, name.Length);
+        const int trainRows = 40;
+        float[] xt = new float[trainRows * split.InputSize];
+        for (int i = 0; i < xt.Length; i++) xt[i] = (float)random.NextGaussian();
+        (int[]? tl, float[]? tt) = GradientTests.Targets(split, name, trainRows, random);
+        Step(split, xt, tl, tt, trainRows, new Sgd(0.05), rowSplit: true);
+        Step(layered, xt, tl, tt, trainRows, new Sgd(0.05), rowSplit: false);
+        int jobs = Kernels.ParallelJobsOnThisThread;
+        foreach (int n in new[] { 16, 64, 100 })
+        {
+            float[] x = new float[n * split.InputSize];
+            for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian();
+            (int[]? labels, float[]? targets) = GradientTests.Targets(split, name, n, random);
+            foreach (ForwardMode mode in new[] { ForwardMode.Inference, ForwardMode.Training, ForwardMode.MonteCarlo })
+            {
+                split.ReseedTraining(n);
+                layered.ReseedTraining(n);
+                float[] a = new float[n * split.OutputSize], b = new float[n * split.OutputSize];
+                WithRowSplit(true, () => split.Forward(x, a, n, mode));
+                WithRowSplit(false, () => layered.Forward(x, b, n, mode));
+                Assert.True(b.AsSpan().SequenceEqual(a), $"{name}, batch {n}, {mode}: the predictions differ");
+            }
+            float[] ya = new float[n * split.OutputSize], yb = new float[n * split.OutputSize];
+            float la = 0, lb = 0;
+            WithRowSplit(true, () => la = labels is not null ? split.ComputeLoss(x, labels, n, ya) : split.ComputeLoss(x, targets, n, ya));
+            WithRowSplit(false, () => lb = labels is not null ? layered.ComputeLoss(x, labels, n, yb) : layered.ComputeLoss(x, targets, n, yb));
+            Assert.Equal(BitConverter.SingleToInt32Bits(lb), BitConverter.SingleToInt32Bits(la));
+            Assert.True(yb.AsSpan().SequenceEqual(ya), $"{name}, batch {n}: the loss outputs differ");
+        }
+        Assert.True(layered.Gradients.SequenceEqual(split.Gradients), $"{name}: the deferred gradients differ");
+        // 3 batches × (3 predictions + 1 loss) when the network splits.
+        Assert.Equal(Splittable.Contains(name) ? 12 : 0, Kernels.ParallelJobsOnThisThread - jobs);
+    }
+
+    private static void WithRowSplit(bool rowSplit, Action action)
+    {
+        Kernels.RowSplitOnThisThread = rowSplit;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            Kernels.RowSplitOnThisThread = null;
+        }
     }
 
     [Fact]

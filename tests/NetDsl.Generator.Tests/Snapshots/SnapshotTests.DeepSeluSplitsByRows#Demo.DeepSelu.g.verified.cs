@@ -165,7 +165,10 @@ namespace Demo
                 global::NetDsl.NetworkChecks.Input(ModelName, x, batchSize, InputSize, ActivationsPerSample + GradientsPerSample);
                 global::NetDsl.NetworkChecks.Output(ModelName, y, batchSize, OutputSize);
                 EnsureActivations(batchSize);
-                ForwardCore(x, batchSize, mode == global::NetDsl.ForwardMode.Training, mode != global::NetDsl.ForwardMode.Inference, true);
+                _ = mode;
+                int chunks = global::NetDsl.Kernels.RowChunks(batchSize);
+                if (chunks > 0) ForwardRowSplit(x, batchSize, chunks, true);
+                else ForwardCore(x, batchSize, false, false, true);
                 Output.CopyTo(y);
             }
             finally
@@ -185,7 +188,9 @@ namespace Demo
             try
             {
                 EnsureActivations(batchSize);
-                ForwardCore(x, batchSize, false, false, false);
+                int chunks = global::NetDsl.Kernels.RowChunks(batchSize);
+                if (chunks > 0) ForwardRowSplit(x, batchSize, chunks, false);
+                else ForwardCore(x, batchSize, false, false, false);
                 float loss = LabelLoss(labels, batchSize, false);
                 loss += Regularize(false);
                 Output.CopyTo(y);
@@ -252,11 +257,9 @@ namespace Demo
             int chunks = global::NetDsl.Kernels.RowChunks(batchSize);
             if (chunks > 0)
             {
-                x.Slice(0, batchSize * InputSize).CopyTo(_savedInput);
-                _lastBatch = batchSize;
-                RowSplitJob job = _rowJob ??= new RowSplitJob(this);
-                job.Run(0, batchSize, chunks, fuse, rate);
+                ForwardRowSplit(x, batchSize, chunks, false);
                 float rowLoss = LabelLoss(labels, batchSize, true);
+                RowSplitJob job = _rowJob!;
                 job.Run(1, batchSize, chunks, fuse, rate);
                 if (fuse) _gradientsPending = true;
                 job.Run(2, batchSize, chunks, fuse, rate);
@@ -405,7 +408,7 @@ namespace Demo
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void ForwardRows(int batch, int r0, int n)
+        private void ForwardRows(int batch, int r0, int n, bool outputActivation)
         {
             global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_savedInput, r0 * InputSize, n * InputSize);
             global::System.Span<float> acts = _activations;
@@ -422,6 +425,7 @@ namespace Demo
             global::NetDsl.Kernels.Dense(a2, p.Slice(88600, 10000), p.Slice(98600, 100), a3, n, 100, 100, global::NetDsl.Activation.Selu, 0f);
             // 4: dense_3 (Dense) 100 -> 10
             global::NetDsl.Kernels.Dense(a3, p.Slice(98700, 1000), p.Slice(99700, 10), a4, n, 100, 10, global::NetDsl.Activation.Linear, 0f);
+            if (outputActivation) global::NetDsl.Kernels.ActivationForward(global::NetDsl.Activation.Softmax, a4, acts.Slice(batch * OutputOffset + r0 * OutputSize, n * OutputSize), 10);
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
@@ -523,6 +527,15 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private void ForwardRowSplit(global::System.ReadOnlySpan<float> x, int n, int chunks, bool outputActivation)
+        {
+            if (_savedInput.Length < n * InputSize) _savedInput = new float[n * InputSize];
+            x.Slice(0, n * InputSize).CopyTo(_savedInput);
+            _lastBatch = n;
+            (_rowJob ??= new RowSplitJob(this)).Run(outputActivation ? 3 : 0, n, chunks, false, 0f);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private sealed class RowSplitJob : global::NetDsl.IParallelJob
         {
             private readonly DeepSelu _network;
@@ -532,7 +545,7 @@ namespace Demo
 
             public RowSplitJob(DeepSelu network) => _network = network;
 
-            /// <summary>Runs phase 0 (forward) or 1 (input gradients) over <paramref name="chunks"/> row chunks, or 2 (weight gradients), one dense layer per chunk.</summary>
+            /// <summary>Runs phase 0 (forward, without the output activation), 3 (forward) or 1 (input gradients) over <paramref name="chunks"/> row chunks, or 2 (weight gradients), one dense layer per chunk.</summary>
             public void Run(int phase, int batch, int chunks, bool fuse, float rate)
             {
                 _phase = phase;
@@ -551,7 +564,7 @@ namespace Demo
                     return;
                 }
                 global::NetDsl.Kernels.RowRange(_batch, _chunks, chunk, out int r0, out int n);
-                if (_phase == 0) _network.ForwardRows(_batch, r0, n);
+                if (_phase is 0 or 3) _network.ForwardRows(_batch, r0, n, _phase == 3);
                 else _network.BackwardRows(_batch, r0, n);
             }
         }
