@@ -700,7 +700,7 @@ internal static class NetworkEmitter
         {
             // The step without the gradient; MaterializeGradients computes it if it is read.
             w.Open("if (fuse)");
-            if (saveInput) w.Line("x.Slice(0, n * InputSize).CopyTo(_savedInput);");
+            if (saveInput) w.Line("SaveInput(x, n);");
             w.Line($"{K}.MatMulTNStep({input}, {g}, pw.Slice({l.KernelOffset}, {kernelLength}), rate, {l.InputWidth}, n, {l.Units});");
             w.Line($"_pendingKernels[{FusedIndex(spec, i)}] = true;");
             w.Close();
@@ -800,8 +800,7 @@ internal static class NetworkEmitter
         // a copy (the caller's span cannot reach the other threads); the workspace is free (EnsureActivations ran).
         w.Line(GeneratedCode);
         w.Open($"private void ForwardRowSplit({ROS} x, int n, int chunks, bool outputActivation)");
-        w.Line("if (_savedInput.Length < n * InputSize) _savedInput = new float[n * InputSize];");
-        w.Line("x.Slice(0, n * InputSize).CopyTo(_savedInput);");
+        w.Line("SaveInput(x, n);");
         w.Line("_lastBatch = n;");
         w.Line("(_rowJob ??= new RowSplitJob(this)).Run(outputActivation ? 3 : 0, n, chunks, false, 0f);");
         w.Close();
@@ -910,13 +909,13 @@ internal static class NetworkEmitter
         w.Line($"{S} acts = _activations;");
         w.Line($"{S} grads = _gradients;");
         w.Line($"{S} dp = _storage.Gradients;");
-        if (FusedReadsInput(spec, plan)) w.Line($"{ROS} x = new {ROS}(_savedInput, 0, n * InputSize);");
         for (int i = 0; i < layers.Count; i++)
         {
             LayerSpec l = layers[i];
             if (!IsFusable(l)) continue;
             int inputNode = plan.Resolve(l.InputNode);
-            string input = inputNode < 0 ? "x" : ActSlice(spec, plan, inputNode);
+            // The step's input, saved by the step only where it left this gradient pending (a frozen layer saves nothing).
+            string input = inputNode < 0 ? $"new {ROS}(_savedInput, 0, n * InputSize)" : ActSlice(spec, plan, inputNode);
             int j = FusedIndex(spec, i);
             w.Line($"// {i}: {l.Name} ({l.TypeName})");
             w.Open($"if (_pendingKernels[{j}])");
@@ -983,10 +982,20 @@ internal static class NetworkEmitter
         w.Open("private void EnsureGradients(int n)");
         w.Open("if (n > _gradientCapacity)");
         w.Line("_gradients = new float[n * GradientsPerSample];");
-        if (SavesInput(spec, plan)) w.Line("_savedInput = new float[n * InputSize];");
         w.Line("_gradientCapacity = n;");
         w.Close();
         w.Close();
+        if (SavesInput(spec, plan))
+        {
+            // One buffer for both readers, grown to the largest batch (a prediction's and a training step's sizes
+            // alternate in Fit: the buffer must not shrink to the smaller one).
+            w.Line();
+            w.Line(GeneratedCode);
+            w.Open($"private void SaveInput({ROS} x, int n)");
+            w.Line("if (_savedInput.Length < n * InputSize) _savedInput = new float[n * InputSize];");
+            w.Line("x.Slice(0, n * InputSize).CopyTo(_savedInput);");
+            w.Close();
+        }
     }
 
     private static bool UsesTraining(NetworkSpec spec) => spec.Layers.Any(l => l.Kind == LayerKind.BatchNorm || (l.Activation == Activation.RRelu && l.Kind is LayerKind.Dense or LayerKind.Activation));

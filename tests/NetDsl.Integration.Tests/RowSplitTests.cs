@@ -205,6 +205,28 @@ public class RowSplitTests
         Assert.Equal(Splittable.Contains(name) ? 12 : 0, Kernels.ParallelJobsOnThisThread - jobs);
     }
 
+    /// <summary>
+    /// The input copy the split chunks read is one buffer with the fused step's saved input, grown to the largest
+    /// batch: a training step after a larger prediction does not shrink it, so the next prediction allocates nothing.
+    /// </summary>
+    [Fact]
+    public void A_training_step_between_larger_predictions_allocates_no_new_input_copy()
+    {
+        INetwork net = new GradSoftmax(6);
+        float[] x = new float[200 * net.InputSize], y = new float[200 * net.OutputSize];
+        for (int i = 0; i < x.Length; i++) x[i] = i % 7 * 0.1f;
+        int[] labels = Enumerable.Range(0, 32).Select(i => i % net.OutputSize).ToArray();
+        var sgd = new Sgd(0.01);
+        WithRowSplit(true, () =>
+        {
+            net.Forward(x, y, 200);
+            net.TrainStep(x.AsSpan(0, 32 * net.InputSize), labels, 32, sgd);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            net.Forward(x, y, 200);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        });
+    }
+
     private static void WithRowSplit(bool rowSplit, Action action)
     {
         Kernels.RowSplitOnThisThread = rowSplit;

@@ -60,35 +60,36 @@ internal static unsafe class WorkerPool
 
     /// <summary>Runs <c>job(state, chunk)</c> for every chunk in [0, <paramref name="chunks"/>) on the calling thread and the workers; returns when all are done.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(delegate* managed<void*, int, void> job, void* state, int chunks)
-    {
-        if (chunks <= 1 || !IsParallel || !Monitor.TryEnter(s_gate))
-        {
-            for (int c = 0; c < chunks; c++) job(state, c);
-            return;
-        }
-        try
-        {
-            Share(job, state, chunks);
-        }
-        finally
-        {
-            Monitor.Exit(s_gate);
-        }
-    }
+    public static void Run(delegate* managed<void*, int, void> job, void* state, int chunks) => Run(job, state, null, chunks);
 
     /// <summary>Runs <c>job.Run(chunk)</c> for every chunk in [0, <paramref name="chunks"/>), as the other overload (a generated network's row-split phases).</summary>
-    public static void Run(IParallelJob job, int chunks)
+    public static void Run(IParallelJob job, int chunks) => Run(&RunTarget, null, job, chunks);
+
+    /// <summary>The job object of the open job, when it is one (<see cref="RunTarget"/> calls it).</summary>
+    private static IParallelJob? s_target;
+
+    private static void RunTarget(void* state, int chunk) => s_target!.Run(chunk);
+
+    /// <summary>
+    /// Shares the job with the workers, or runs its chunks in order on this thread when there is no one to share with
+    /// (one core, a chunk of another job, or the pool busy with another thread's job).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run(delegate* managed<void*, int, void> job, void* state, IParallelJob? target, int chunks)
     {
         if (chunks <= 1 || !IsParallel || !Monitor.TryEnter(s_gate))
         {
-            for (int c = 0; c < chunks; c++) job.Run(c);
+            for (int c = 0; c < chunks; c++)
+            {
+                if (target is null) job(state, c);
+                else target.Run(c);
+            }
             return;
         }
         try
         {
-            s_target = job;
-            Share(&RunTarget, null, chunks);
+            s_target = target;
+            Share(job, state, chunks);
         }
         finally
         {
@@ -96,10 +97,6 @@ internal static unsafe class WorkerPool
             Monitor.Exit(s_gate);
         }
     }
-
-    private static IParallelJob? s_target;
-
-    private static void RunTarget(void* state, int chunk) => s_target!.Run(chunk);
 
     /// <summary>Opens a job for the workers and takes part in it; the caller holds <see cref="s_gate"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

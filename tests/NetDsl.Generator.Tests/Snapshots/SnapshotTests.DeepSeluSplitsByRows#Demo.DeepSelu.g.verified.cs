@@ -396,7 +396,7 @@ namespace Demo
             {
                 if (fuse)
                 {
-                    x.Slice(0, n * InputSize).CopyTo(_savedInput);
+                    SaveInput(x, n);
                     global::NetDsl.Kernels.MatMulTNStep(x, g1, pw.Slice(0, 78400), rate, 784, n, 100);
                     _pendingKernels[0] = true;
                 }
@@ -529,8 +529,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private void ForwardRowSplit(global::System.ReadOnlySpan<float> x, int n, int chunks, bool outputActivation)
         {
-            if (_savedInput.Length < n * InputSize) _savedInput = new float[n * InputSize];
-            x.Slice(0, n * InputSize).CopyTo(_savedInput);
+            SaveInput(x, n);
             _lastBatch = n;
             (_rowJob ??= new RowSplitJob(this)).Run(outputActivation ? 3 : 0, n, chunks, false, 0f);
         }
@@ -604,9 +603,15 @@ namespace Demo
             if (n > _gradientCapacity)
             {
                 _gradients = new float[n * GradientsPerSample];
-                _savedInput = new float[n * InputSize];
                 _gradientCapacity = n;
             }
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private void SaveInput(global::System.ReadOnlySpan<float> x, int n)
+        {
+            if (_savedInput.Length < n * InputSize) _savedInput = new float[n * InputSize];
+            x.Slice(0, n * InputSize).CopyTo(_savedInput);
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
@@ -639,12 +644,11 @@ namespace Demo
             global::System.Span<float> acts = _activations;
             global::System.Span<float> grads = _gradients;
             global::System.Span<float> dp = _storage.Gradients;
-            global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize);
             // 1: dense (Dense)
             if (_pendingKernels[0])
             {
                 _pendingKernels[0] = false;
-                global::NetDsl.Kernels.MatMulTN(x, grads.Slice(n * 0, n * 100), dp.Slice(0, 78400), 784, n, 100);
+                global::NetDsl.Kernels.MatMulTN(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), grads.Slice(n * 0, n * 100), dp.Slice(0, 78400), 784, n, 100);
             }
             // 3: dense_2 (Dense)
             if (_pendingKernels[1])

@@ -358,7 +358,7 @@ namespace Demo.Models
             {
                 if (fuse)
                 {
-                    x.Slice(0, n * InputSize).CopyTo(_savedInput);
+                    SaveInput(x, n);
                     global::NetDsl.Kernels.MatMulTNStep(x, g1, pw.Slice(0, 235200), rate, 784, n, 300);
                     _pendingKernels[0] = true;
                 }
@@ -393,9 +393,15 @@ namespace Demo.Models
             if (n > _gradientCapacity)
             {
                 _gradients = new float[n * GradientsPerSample];
-                _savedInput = new float[n * InputSize];
                 _gradientCapacity = n;
             }
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private void SaveInput(global::System.ReadOnlySpan<float> x, int n)
+        {
+            if (_savedInput.Length < n * InputSize) _savedInput = new float[n * InputSize];
+            x.Slice(0, n * InputSize).CopyTo(_savedInput);
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
@@ -428,12 +434,11 @@ namespace Demo.Models
             global::System.Span<float> acts = _activations;
             global::System.Span<float> grads = _gradients;
             global::System.Span<float> dp = _storage.Gradients;
-            global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize);
             // 1: dense (Dense)
             if (_pendingKernels[0])
             {
                 _pendingKernels[0] = false;
-                global::NetDsl.Kernels.MatMulTN(x, grads.Slice(n * 0, n * 300), dp.Slice(0, 235200), 784, n, 300);
+                global::NetDsl.Kernels.MatMulTN(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), grads.Slice(n * 0, n * 300), dp.Slice(0, 235200), 784, n, 300);
             }
             // 2: dense_1 (Dense)
             if (_pendingKernels[1])
