@@ -92,6 +92,8 @@ internal static class NetworkEmitter
             // from the step's saved inputs and output gradients when Gradients is read (or before the workspace is reused).
             w.Line($"private readonly bool[] _pendingKernels = new bool[{FusedKernels(spec).Length}];");
             w.Line("private bool _gradientsPending;");
+            // Which of them came from Kernels.BatchNormDenseBackward (a trainable normalization of the input before them).
+            if (HasNormalizedFusedKernel(spec, plan)) w.Line($"private readonly bool[] _pendingNormalized = new bool[{FusedKernels(spec).Length}];");
         }
         if (SavesInput(spec, plan)) w.Line("private float[] _savedInput = global::System.Array.Empty<float>();");
         if (SplitsRows(spec)) w.Line("private RowSplitJob? _rowJob;");
@@ -622,6 +624,12 @@ internal static class NetworkEmitter
                     if (!fused && l.Activation == Activation.RRelu) w.Line($"{K}.MultiplyInto({g}, {plan.Extra(i)}, {g}, false);");
                     else if (!fused && l.Activation != Activation.Linear) w.Line($"{K}.ActivationBackward({Rt}.Activation.{l.Activation}, {a}, {g}, {l.Units}, {F(l.Alpha)});");
                     int kernelLength = l.InputWidth * l.Units;
+                    int normalization = rows ? -1 : plan.NormalizedInput(i);
+                    if (normalization >= 0)
+                    {
+                        EmitNormalizedDenseBackward(w, spec, plan, i, normalization, g);
+                        break;
+                    }
                     // The input gradient first: it reads the kernel, which a fused update changes.
                     string t = Target(l.InputNode, out string acc);
                     if (inputNode >= 0) w.Line($"{K}.MatMulNT({g}, p.Slice({l.KernelOffset}, {kernelLength}), {t}, n, {l.Units}, {l.InputWidth}, {acc});");
@@ -631,6 +639,11 @@ internal static class NetworkEmitter
                 case LayerKind.BatchNorm:
                 {
                     int c = l.InputWidth;
+                    if (plan.NormalizingDense(i) >= 0)
+                    {
+                        w.Line($"// (its γ and β gradients came with {layers[plan.NormalizingDense(i)].Name}'s)");
+                        break;
+                    }
                     string gamma = l.Scale ? $"p.Slice({l.GammaOffset}, {c})" : "default";
                     string dGamma = l.Scale ? $"dp.Slice({l.GammaOffset}, {c})" : "default";
                     string dBeta = l.Center ? $"dp.Slice({l.BetaOffset}, {c})" : "default";
@@ -686,12 +699,59 @@ internal static class NetworkEmitter
     }
 
     /// <summary>
+    /// Dense layer <paramref name="i"/>'s backward pass when it reads batch normalization <paramref name="bn"/> of the
+    /// network's input (<see cref="Plan.NormalizedInput"/>): a trainable (training-mode) normalization gets its γ and β
+    /// gradients, and the kernel its gradient or fused step, from <c>Kernels.BatchNormDenseBackward</c>, without the
+    /// normalization's output gradient; a frozen one (inference mode) needs no gradient, so the kernel's is computed as
+    /// for any dense layer.
+    /// </summary>
+    private static void EmitNormalizedDenseBackward(SourceWriter w, NetworkSpec spec, Plan plan, int i, int bn, string g)
+    {
+        LayerSpec l = spec.Layers[i], b = spec.Layers[bn];
+        int c = l.InputWidth, u = l.Units, so = plan.BatchNormScratch(bn);
+        string kernel = $"new {S}(_storage.Parameters, {l.KernelOffset}, {c * u})";
+        string statistics = $"s.Slice({so}, {c}), s.Slice({so + c}, {c})";
+        string coefficients = $"{(b.Scale ? $"p.Slice({b.GammaOffset}, {c})" : "default")}, {(b.Center ? $"p.Slice({b.BetaOffset}, {c})" : "default")}";
+        string sums = $"{(b.Scale ? $"dp.Slice({b.GammaOffset}, {c})" : "default")}, {(b.Center ? $"dp.Slice({b.BetaOffset}, {c})" : "default")}";
+        string Call(string kernelGradient, string tail = "") =>
+            $"{K}.BatchNormDenseBackward(x, {statistics}, {coefficients}, {g}, {kernel}, {kernelGradient}, {sums}, n, {c}, {u}{tail});";
+        w.Open($"if (Layers.{b.PropertyName}.Trainable)");
+        w.Line($"// With {b.Name}'s γ and β gradients, from G = x̂ᵀ·dZ (no dZ·Wᵀ).");
+        w.Open($"if (Layers.{l.PropertyName}.Trainable)");
+        if (IsFusable(l))
+        {
+            int j = FusedIndex(spec, i), sc = plan.SavedCoefficients(i);
+            w.Open("if (fuse)");
+            // MaterializeGradients recomputes the kernel's gradient from the step's input and γ, β.
+            w.Line("SaveInput(x, n);");
+            if (b.Scale) w.Line($"p.Slice({b.GammaOffset}, {c}).CopyTo(s.Slice({sc}, {c}));");
+            if (b.Center) w.Line($"p.Slice({b.BetaOffset}, {c}).CopyTo(s.Slice({sc + c}, {c}));");
+            w.Line(Call("default", ", true, rate"));
+            w.Line($"_pendingKernels[{j}] = true;");
+            w.Line($"_pendingNormalized[{j}] = true;");
+            w.Close();
+            w.Line($"else {Call($"dp.Slice({l.KernelOffset}, {c * u})")}");
+        }
+        else
+        {
+            w.Line(Call($"dp.Slice({l.KernelOffset}, {c * u})"));
+        }
+        if (l.UseBias) w.Line($"{K}.SumRows({g}, dp.Slice({l.BiasOffset}, {u}), n, {u});");
+        w.Close();
+        w.Line($"else {Call("default")}");
+        w.Close();
+        w.Open("else");
+        EmitWeightGradient(w, spec, i, plan.Act(bn), g, saveInput: false, normalized: true);
+        w.Close();
+    }
+
+    /// <summary>
     /// Dense layer <paramref name="i"/>'s kernel and bias gradients from its <paramref name="input"/> and output
     /// gradient <paramref name="g"/> (spans over the whole batch of <c>n</c>) — or, in a plain-SGD step, the kernel's
     /// update without its gradient (<paramref name="saveInput"/>: the layer reads the network's input, which is kept
     /// for MaterializeGradients).
     /// </summary>
-    private static void EmitWeightGradient(SourceWriter w, NetworkSpec spec, int i, string input, string g, bool saveInput)
+    private static void EmitWeightGradient(SourceWriter w, NetworkSpec spec, int i, string input, string g, bool saveInput, bool normalized = false)
     {
         LayerSpec l = spec.Layers[i];
         int kernelLength = l.InputWidth * l.Units;
@@ -703,6 +763,7 @@ internal static class NetworkEmitter
             if (saveInput) w.Line("SaveInput(x, n);");
             w.Line($"{K}.MatMulTNStep({input}, {g}, pw.Slice({l.KernelOffset}, {kernelLength}), rate, {l.InputWidth}, n, {l.Units});");
             w.Line($"_pendingKernels[{FusedIndex(spec, i)}] = true;");
+            if (normalized) w.Line($"_pendingNormalized[{FusedIndex(spec, i)}] = false;");
             w.Close();
             w.Line($"else {K}.MatMulTN({input}, {g}, dp.Slice({l.KernelOffset}, {kernelLength}), {l.InputWidth}, n, {l.Units});");
         }
@@ -874,8 +935,16 @@ internal static class NetworkEmitter
     /// <summary>The position of fusable layer <paramref name="layer"/> among the fusable layers (its flag in <c>_pendingKernels</c>).</summary>
     private static int FusedIndex(NetworkSpec spec, int layer) => spec.Layers.Take(layer).Count(IsFusable);
 
-    /// <summary>Whether a fusable dense layer reads the network's input itself (then a fused step saves a copy of it).</summary>
-    private static bool FusedReadsInput(NetworkSpec spec, Plan plan) => spec.Layers.Where(IsFusable).Any(l => plan.Resolve(l.InputNode) < 0);
+    /// <summary>
+    /// Whether a fusable dense layer reads the network's input itself, or a normalization of it
+    /// (<see cref="Plan.NormalizedInput"/>): then a fused step saves a copy of it.
+    /// </summary>
+    private static bool FusedReadsInput(NetworkSpec spec, Plan plan) =>
+        spec.Layers.Where(IsFusable).Any(l => plan.Resolve(l.InputNode) < 0) || HasNormalizedFusedKernel(spec, plan);
+
+    /// <summary>Whether a fusable dense layer reads a normalization of the network's input (<see cref="Plan.NormalizedInput"/>).</summary>
+    private static bool HasNormalizedFusedKernel(NetworkSpec spec, Plan plan) =>
+        Enumerable.Range(0, spec.Layers.Count).Any(i => IsFusable(spec.Layers[i]) && plan.NormalizedInput(i) >= 0);
 
     /// <summary>
     /// The deferred kernel gradients of a fused plain-SGD step: <c>dW = xᵀ·dZ</c> from the step's layer inputs and output
@@ -909,6 +978,7 @@ internal static class NetworkEmitter
         w.Line($"{S} acts = _activations;");
         w.Line($"{S} grads = _gradients;");
         w.Line($"{S} dp = _storage.Gradients;");
+        if (HasNormalizedFusedKernel(spec, plan)) w.Line($"{S} s = _scratch;");
         for (int i = 0; i < layers.Count; i++)
         {
             LayerSpec l = layers[i];
@@ -920,7 +990,22 @@ internal static class NetworkEmitter
             w.Line($"// {i}: {l.Name} ({l.TypeName})");
             w.Open($"if (_pendingKernels[{j}])");
             w.Line($"_pendingKernels[{j}] = false;");
-            w.Line($"{K}.MatMulTN({input}, {GradSlice(spec, plan, i)}, dp.Slice({l.KernelOffset}, {l.InputWidth * l.Units}), {l.InputWidth}, n, {l.Units});");
+            string product = $"{K}.MatMulTN({input}, {GradSlice(spec, plan, i)}, dp.Slice({l.KernelOffset}, {l.InputWidth * l.Units}), {l.InputWidth}, n, {l.Units});";
+            int bn = plan.NormalizedInput(i);
+            if (bn >= 0)
+            {
+                // As the step computed it: from its input, its normalization's statistics and γ, β (saved).
+                LayerSpec b = layers[bn];
+                int c = l.InputWidth, so = plan.BatchNormScratch(bn), sc = plan.SavedCoefficients(i);
+                string gamma = b.Scale ? $"s.Slice({sc}, {c})" : "default", beta = b.Center ? $"s.Slice({sc + c}, {c})" : "default";
+                w.Line($"if (_pendingNormalized[{j}]) {K}.BatchNormDenseBackward(new {ROS}(_savedInput, 0, n * InputSize), s.Slice({so}, {c}), s.Slice({so + c}, {c}), "
+                    + $"{gamma}, {beta}, {GradSlice(spec, plan, i)}, default, dp.Slice({l.KernelOffset}, {c * l.Units}), default, default, n, {c}, {l.Units});");
+                w.Line($"else {product}");
+            }
+            else
+            {
+                w.Line(product);
+            }
             w.Close();
         }
         w.Close();
@@ -1149,6 +1234,20 @@ internal static class NetworkEmitter
                 OutputOffset = ActOffset[last];
             }
             ActivationsPerSample = offset;
+            // Dense layers fed by a normalization of the network's input (Kernels.BatchNormDenseBackward), and where a
+            // fused step keeps that normalization's γ and β for MaterializeGradients.
+            _normalizedInput = new int[count];
+            _savedCoefficients = new int[count];
+            for (int i = 0; i < count; i++)
+            {
+                _normalizedInput[i] = FindNormalizedInput(i);
+                _savedCoefficients[i] = -1;
+                if (_normalizedInput[i] >= 0 && IsFusable(spec.Layers[i]))
+                {
+                    _savedCoefficients[i] = scratch;
+                    scratch += 2 * spec.Layers[i].InputWidth;
+                }
+            }
             BatchNormBackwardScratch = scratch;
             scratch += 2 * maxFeatures;
             MaxNormScratch = scratch;
@@ -1196,6 +1295,40 @@ internal static class NetworkEmitter
         public int MaxNormScratch { get; }
 
         public int BatchNormScratch(int layer) => _bnScratch[layer];
+
+        private readonly int[] _normalizedInput, _savedCoefficients;
+
+        /// <summary>
+        /// The batch normalization whose γ and β gradients dense layer <paramref name="layer"/> computes with its own
+        /// (<c>Kernels.BatchNormDenseBackward</c>), or −1: a normalization with γ or β of the network's input, read by
+        /// that dense layer only — its output gradient <c>dZ·Wᵀ</c>, a product as large as the weight gradient, is then
+        /// never formed.
+        /// </summary>
+        public int NormalizedInput(int layer) => _normalizedInput[layer];
+
+        /// <summary>The dense layer that computes batch normalization <paramref name="layer"/>'s gradients (<see cref="NormalizedInput"/>), or −1.</summary>
+        public int NormalizingDense(int layer) => Array.IndexOf(_normalizedInput, layer);
+
+        /// <summary>Where a fused step keeps the γ and β (2 × inputs floats) of dense layer <paramref name="layer"/>'s normalization, or −1.</summary>
+        public int SavedCoefficients(int layer) => _savedCoefficients[layer];
+
+        private int FindNormalizedInput(int layer)
+        {
+            IReadOnlyList<LayerSpec> layers = _spec.Layers;
+            LayerSpec l = layers[layer];
+            if (l.Kind != LayerKind.Dense || IsAlias(layer)) return -1;
+            int bn = Resolve(l.InputNode);
+            if (bn < 0) return -1;
+            LayerSpec b = layers[bn];
+            if (b.Kind != LayerKind.BatchNorm || Resolve(b.InputNode) >= 0 || !(b.Scale || b.Center) || b.InputWidth != l.InputWidth) return -1;
+            for (int j = 0; j < layers.Count; j++)
+            {
+                if (j == layer || IsAlias(j)) continue;
+                if (Resolve(layers[j].InputNode) == bn) return -1;
+                if (layers[j].Kind is LayerKind.Add or LayerKind.Concat && Resolve(layers[j].ReferenceNode) == bn) return -1;
+            }
+            return bn;
+        }
 
         /// <summary>A Flatten is a view of its input, except as the last layer (the output gets its own buffer).</summary>
         public bool IsAlias(int layer) => _spec.Layers[layer].Kind == LayerKind.Flatten && layer != _spec.Layers.Count - 1;

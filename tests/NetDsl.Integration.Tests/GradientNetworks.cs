@@ -52,6 +52,24 @@ public partial class GradBatchNormVariants { }
 [Network(6)] [Dense(5, Activation.Tanh)] [BatchNorm(Trainable = false)] [Dense(4, Activation.Softmax)]
 public partial class GradFrozenBatchNorm { }
 
+// A normalization of the input and the dense layer after it share one product (Kernels.BatchNormDenseBackward): without
+// γ (and the dense layer without bias), before a regularized dense layer, before a frozen one, frozen itself, and read
+// by two layers (then each has its own backward pass).
+[Network(6)] [BatchNorm(Scale = false)] [Dense(5, Activation.Tanh, UseBias = false)] [Dense(4, Activation.Softmax)]
+public partial class GradInputBatchNormNoScale { }
+
+[Network(2, 3)] [Flatten] [BatchNorm(Center = false)] [Dense(5, Activation.Elu, L2 = 0.01)] [Dense(4, Activation.Softmax)]
+public partial class GradInputBatchNormRegularized { }
+
+[Network(6)] [BatchNorm] [Dense(5, Activation.Tanh, Trainable = false)] [Dense(4, Activation.Softmax)]
+public partial class GradInputBatchNormFrozenDense { }
+
+[Network(6)] [BatchNorm(Trainable = false)] [Dense(5, Activation.Tanh)] [Dense(4, Activation.Softmax)]
+public partial class GradFrozenInputBatchNorm { }
+
+[Network(6)] [BatchNorm(Name = "norm")] [Dense(5, Activation.Tanh)] [Concat("norm")] [Dense(4, Activation.Softmax)]
+public partial class GradInputBatchNormShared { }
+
 [Network(6, Loss = Loss.CategoricalCrossentropy)] [Dense(5, Activation.Tanh)] [Dense(4, Activation.Softmax)]
 public partial class GradCategorical { }
 

@@ -28,6 +28,11 @@ public class GradientTests
         yield return new object[] { "batch norm", (Func<INetwork>)(() => new GradBatchNorm(13)) };
         yield return new object[] { "batch norm variants", (Func<INetwork>)(() => new GradBatchNormVariants(14)) };
         yield return new object[] { "frozen batch norm", (Func<INetwork>)(() => new GradFrozenBatchNorm(15)) };
+        yield return new object[] { "input batch norm without scale", (Func<INetwork>)(() => new GradInputBatchNormNoScale(27)) };
+        yield return new object[] { "input batch norm, regularized dense", (Func<INetwork>)(() => new GradInputBatchNormRegularized(28)) };
+        yield return new object[] { "input batch norm, frozen dense", (Func<INetwork>)(() => new GradInputBatchNormFrozenDense(29)) };
+        yield return new object[] { "frozen input batch norm", (Func<INetwork>)(() => new GradFrozenInputBatchNorm(30)) };
+        yield return new object[] { "input batch norm read twice", (Func<INetwork>)(() => new GradInputBatchNormShared(31)) };
         yield return new object[] { "categorical", (Func<INetwork>)(() => new GradCategorical(16)) };
         yield return new object[] { "logits", (Func<INetwork>)(() => new GradLogits(17)) };
         yield return new object[] { "binary multi", (Func<INetwork>)(() => new GradBinaryMulti(18)) };

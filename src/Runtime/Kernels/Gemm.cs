@@ -328,7 +328,7 @@ public static partial class Kernels
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Span<float> Get(int slot, int length)
         {
-            float[]?[] buffers = t_buffers ??= new float[]?[4];
+            float[]?[] buffers = t_buffers ??= new float[]?[6];
             float[]? buffer = buffers[slot];
             if (buffer is null || buffer.Length < length) buffers[slot] = buffer = new float[Math.Max(length, (buffer?.Length ?? 0) * 2)];
             return buffer.AsSpan(0, length);

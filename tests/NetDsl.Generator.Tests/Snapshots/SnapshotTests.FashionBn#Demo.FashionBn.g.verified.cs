@@ -39,7 +39,7 @@ namespace Demo
         private const int StateLength = 2368;
         private const int ActivationsPerSample = 1604;
         private const int GradientsPerSample = 1594;
-        private const int ScratchLength = 3936;
+        private const int ScratchLength = 5504;
         private const int OutputOffset = 1594;
         private const string ModelName = "FashionBn";
         /// <summary>The dense kernels a plain-SGD step updates while computing their gradients (offsets, ascending).</summary>
@@ -57,6 +57,8 @@ namespace Demo
         private int _activationCapacity, _gradientCapacity, _lastBatch, _inUse;
         private readonly bool[] _pendingKernels = new bool[3];
         private bool _gradientsPending;
+        private readonly bool[] _pendingNormalized = new bool[3];
+        private float[] _savedInput = global::System.Array.Empty<float>();
 
         /// <summary>Creates the network with every parameter initialized deterministically from <paramref name="seed"/> (Keras's initializers).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
@@ -379,7 +381,7 @@ namespace Demo
                 global::NetDsl.Kernels.SumRows(g6, dp.Slice(268968, 10), n, 10);
             }
             // 5: batch_normalization_2 (BatchNormalization) backward
-            if (Layers.BatchNormalization2.Trainable) global::NetDsl.Kernels.BatchNormBackward(a4, g5, g4, p.Slice(267768, 100), s.Slice(2168, 100), s.Slice(2268, 100), dp.Slice(267768, 100), dp.Slice(267868, 100), s.Slice(2368, 200), n, 100, false);
+            if (Layers.BatchNormalization2.Trainable) global::NetDsl.Kernels.BatchNormBackward(a4, g5, g4, p.Slice(267768, 100), s.Slice(2168, 100), s.Slice(2268, 100), dp.Slice(267768, 100), dp.Slice(267868, 100), s.Slice(3936, 200), n, 100, false);
             else global::NetDsl.Kernels.BatchNormInferenceBackward(g5, g4, p.Slice(267768, 100), st.Slice(2268, 100), n, 100, 0.001f, false);
             // 4: dense_1 (Dense) backward
             global::NetDsl.Kernels.ActivationBackward(global::NetDsl.Activation.Relu, a4, g4, 100, 0f);
@@ -395,23 +397,45 @@ namespace Demo
                 global::NetDsl.Kernels.SumRows(g4, dp.Slice(267668, 100), n, 100);
             }
             // 3: batch_normalization_1 (BatchNormalization) backward
-            if (Layers.BatchNormalization1.Trainable) global::NetDsl.Kernels.BatchNormBackward(a2, g3, g2, p.Slice(237068, 300), s.Slice(1568, 300), s.Slice(1868, 300), dp.Slice(237068, 300), dp.Slice(237368, 300), s.Slice(2368, 600), n, 300, false);
+            if (Layers.BatchNormalization1.Trainable) global::NetDsl.Kernels.BatchNormBackward(a2, g3, g2, p.Slice(237068, 300), s.Slice(1568, 300), s.Slice(1868, 300), dp.Slice(237068, 300), dp.Slice(237368, 300), s.Slice(3936, 600), n, 300, false);
             else global::NetDsl.Kernels.BatchNormInferenceBackward(g3, g2, p.Slice(237068, 300), st.Slice(1868, 300), n, 300, 0.001f, false);
             // 2: dense (Dense) backward
             global::NetDsl.Kernels.ActivationBackward(global::NetDsl.Activation.Relu, a2, g2, 300, 0f);
-            global::NetDsl.Kernels.MatMulNT(g2, p.Slice(1568, 235200), g1, n, 300, 784, false);
-            if (Layers.Dense.Trainable)
+            if (Layers.BatchNormalization.Trainable)
             {
-                if (fuse)
+                // With batch_normalization's γ and β gradients, from G = x̂ᵀ·dZ (no dZ·Wᵀ).
+                if (Layers.Dense.Trainable)
                 {
-                    global::NetDsl.Kernels.MatMulTNStep(a1, g2, pw.Slice(1568, 235200), rate, 784, n, 300);
-                    _pendingKernels[0] = true;
+                    if (fuse)
+                    {
+                        SaveInput(x, n);
+                        p.Slice(0, 784).CopyTo(s.Slice(2368, 784));
+                        p.Slice(784, 784).CopyTo(s.Slice(3152, 784));
+                        global::NetDsl.Kernels.BatchNormDenseBackward(x, s.Slice(0, 784), s.Slice(784, 784), p.Slice(0, 784), p.Slice(784, 784), g2, new global::System.Span<float>(_storage.Parameters, 1568, 235200), default, dp.Slice(0, 784), dp.Slice(784, 784), n, 784, 300, true, rate);
+                        _pendingKernels[0] = true;
+                        _pendingNormalized[0] = true;
+                    }
+                    else global::NetDsl.Kernels.BatchNormDenseBackward(x, s.Slice(0, 784), s.Slice(784, 784), p.Slice(0, 784), p.Slice(784, 784), g2, new global::System.Span<float>(_storage.Parameters, 1568, 235200), dp.Slice(1568, 235200), dp.Slice(0, 784), dp.Slice(784, 784), n, 784, 300);
+                    global::NetDsl.Kernels.SumRows(g2, dp.Slice(236768, 300), n, 300);
                 }
-                else global::NetDsl.Kernels.MatMulTN(a1, g2, dp.Slice(1568, 235200), 784, n, 300);
-                global::NetDsl.Kernels.SumRows(g2, dp.Slice(236768, 300), n, 300);
+                else global::NetDsl.Kernels.BatchNormDenseBackward(x, s.Slice(0, 784), s.Slice(784, 784), p.Slice(0, 784), p.Slice(784, 784), g2, new global::System.Span<float>(_storage.Parameters, 1568, 235200), default, dp.Slice(0, 784), dp.Slice(784, 784), n, 784, 300);
+            }
+            else
+            {
+                if (Layers.Dense.Trainable)
+                {
+                    if (fuse)
+                    {
+                        global::NetDsl.Kernels.MatMulTNStep(a1, g2, pw.Slice(1568, 235200), rate, 784, n, 300);
+                        _pendingKernels[0] = true;
+                        _pendingNormalized[0] = false;
+                    }
+                    else global::NetDsl.Kernels.MatMulTN(a1, g2, dp.Slice(1568, 235200), 784, n, 300);
+                    global::NetDsl.Kernels.SumRows(g2, dp.Slice(236768, 300), n, 300);
+                }
             }
             // 1: batch_normalization (BatchNormalization) backward
-            if (Layers.BatchNormalization.Trainable) global::NetDsl.Kernels.BatchNormBackward(x, g1, default, p.Slice(0, 784), s.Slice(0, 784), s.Slice(784, 784), dp.Slice(0, 784), dp.Slice(784, 784), s.Slice(2368, 1568), n, 784, false);
+            // (its γ and β gradients came with dense's)
             _ = x;
         }
 
@@ -445,6 +469,13 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
+        private void SaveInput(global::System.ReadOnlySpan<float> x, int n)
+        {
+            if (_savedInput.Length < n * InputSize) _savedInput = new float[n * InputSize];
+            x.Slice(0, n * InputSize).CopyTo(_savedInput);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "{VERSION}")]
         private void DiscardPendingGradients()
         {
             _gradientsPending = false;
@@ -474,11 +505,13 @@ namespace Demo
             global::System.Span<float> acts = _activations;
             global::System.Span<float> grads = _gradients;
             global::System.Span<float> dp = _storage.Gradients;
+            global::System.Span<float> s = _scratch;
             // 2: dense (Dense)
             if (_pendingKernels[0])
             {
                 _pendingKernels[0] = false;
-                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 784), grads.Slice(n * 784, n * 300), dp.Slice(1568, 235200), 784, n, 300);
+                if (_pendingNormalized[0]) global::NetDsl.Kernels.BatchNormDenseBackward(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), s.Slice(0, 784), s.Slice(784, 784), s.Slice(2368, 784), s.Slice(3152, 784), grads.Slice(n * 784, n * 300), default, dp.Slice(1568, 235200), default, default, n, 784, 300);
+                else global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 784), grads.Slice(n * 784, n * 300), dp.Slice(1568, 235200), 784, n, 300);
             }
             // 4: dense_1 (Dense)
             if (_pendingKernels[1])
