@@ -1257,7 +1257,8 @@ internal static class NetworkEmitter
             int g = 0;
             for (int i = 0; i < count; i++)
             {
-                if (IsAlias(i) || i == _fusedActivation) continue;
+                // (A normalization whose gradients come with its dense layer's has no output gradient.)
+                if (IsAlias(i) || i == _fusedActivation || NormalizingDense(i) >= 0) continue;
                 GradOffset[i] = g;
                 g += spec.Layers[i].OutputWidth;
             }

@@ -97,7 +97,8 @@ public static class PlotExtensions
     {
         if (width < 50 || height < 50 || width > 10_000 || height > 10_000)
         {
-            throw new ArgumentOutOfRangeException(nameof(width), $"The image must be between 50 and 10,000 pixels each way; got {width} × {height}.");
+            bool widthWrong = width < 50 || width > 10_000;
+            throw new ArgumentOutOfRangeException(widthWrong ? nameof(width) : nameof(height), $"The image must be between 50 and 10,000 pixels each way; got {width} × {height}.");
         }
     }
 }

@@ -315,6 +315,26 @@ public class CallbackTests : IDisposable
         AssertPng(png, 800, 500);
     }
 
+    [Fact]
+    public void Plot_arguments_are_refused_before_a_file_is_written()
+    {
+        var net = new GradSoftmax(1);
+        History h = net.Fit(Blobs(64, 1), epochs: 2, batchSize: 16, optimizer: new Sgd(0.1), verbose: 0);
+        string png = Path.Combine(_dir, "refused.png");
+        Assert.Throws<ArgumentNullException>(() => ((History)null!).SaveLearningCurves(png));
+        Assert.Throws<ArgumentNullException>(() => h.SaveLearningCurves(null!));
+        Assert.Equal("width", Assert.Throws<ArgumentOutOfRangeException>(() => h.SaveLearningCurves(png, 49, 500)).ParamName);
+        Assert.Equal("height", Assert.Throws<ArgumentOutOfRangeException>(() => h.SaveLearningCurves(png, 800, 10_001)).ParamName);
+        Assert.Throws<ArgumentException>(() => h.SaveLearningCurves(png, metrics: Array.Empty<string>()));
+        var unknown = Assert.Throws<KeyNotFoundException>(() => h.SaveLearningCurves(png, metrics: new[] { "loss", "val_accuracy" }));
+        Assert.Contains("val_accuracy", unknown.Message);
+        Assert.Throws<ArgumentNullException>(() => ((LearningRateFinderResult)null!).SaveLossVersusRate(png));
+        LearningRateFinderResult r = LearningRateFinder.Find(net, Blobs(256, 3), new Sgd(), batchSize: 16);
+        Assert.Throws<ArgumentNullException>(() => r.SaveLossVersusRate(null!));
+        Assert.Equal("width", Assert.Throws<ArgumentOutOfRangeException>(() => r.SaveLossVersusRate(png, 20_000, 400)).ParamName);
+        Assert.False(File.Exists(png));
+    }
+
     private static void AssertPng(string path, int width, int height)
     {
         byte[] bytes = File.ReadAllBytes(path);

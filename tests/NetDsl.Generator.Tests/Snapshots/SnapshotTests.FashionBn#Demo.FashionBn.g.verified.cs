@@ -38,7 +38,7 @@ namespace Demo
         private const int WeightLength = 268978;
         private const int StateLength = 2368;
         private const int ActivationsPerSample = 1604;
-        private const int GradientsPerSample = 1594;
+        private const int GradientsPerSample = 810;
         private const int ScratchLength = 5504;
         private const int OutputOffset = 1594;
         private const string ModelName = "FashionBn";
@@ -362,12 +362,11 @@ namespace Demo
             global::System.Span<float> a4 = acts.Slice(n * 1384, n * 100);
             global::System.Span<float> a5 = acts.Slice(n * 1484, n * 100);
             global::System.Span<float> a6 = acts.Slice(n * 1584, n * 10);
-            global::System.Span<float> g1 = grads.Slice(n * 0, n * 784);
-            global::System.Span<float> g2 = grads.Slice(n * 784, n * 300);
-            global::System.Span<float> g3 = grads.Slice(n * 1084, n * 300);
-            global::System.Span<float> g4 = grads.Slice(n * 1384, n * 100);
-            global::System.Span<float> g5 = grads.Slice(n * 1484, n * 100);
-            global::System.Span<float> g6 = grads.Slice(n * 1584, n * 10);
+            global::System.Span<float> g2 = grads.Slice(n * 0, n * 300);
+            global::System.Span<float> g3 = grads.Slice(n * 300, n * 300);
+            global::System.Span<float> g4 = grads.Slice(n * 600, n * 100);
+            global::System.Span<float> g5 = grads.Slice(n * 700, n * 100);
+            global::System.Span<float> g6 = grads.Slice(n * 800, n * 10);
             // 6: dense_2 (Dense) backward
             global::NetDsl.Kernels.MatMulNT(g6, p.Slice(267968, 1000), g5, n, 10, 100, false);
             if (Layers.Dense2.Trainable)
@@ -443,7 +442,7 @@ namespace Demo
         private float LabelLoss(global::System.ReadOnlySpan<int> labels, int n, bool gradient)
         {
             global::System.Span<float> acts = _activations;
-            global::System.Span<float> grad = gradient ? new global::System.Span<float>(_gradients, n * 1584, n * OutputSize) : default;
+            global::System.Span<float> grad = gradient ? new global::System.Span<float>(_gradients, n * 800, n * OutputSize) : default;
             return global::NetDsl.Kernels.SoftmaxSparseCrossEntropy(acts.Slice(n * 1584, n * OutputSize), labels, acts.Slice(n * OutputOffset, n * OutputSize), grad, n, OutputSize);
         }
 
@@ -510,20 +509,20 @@ namespace Demo
             if (_pendingKernels[0])
             {
                 _pendingKernels[0] = false;
-                if (_pendingNormalized[0]) global::NetDsl.Kernels.BatchNormDenseBackward(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), s.Slice(0, 784), s.Slice(784, 784), s.Slice(2368, 784), s.Slice(3152, 784), grads.Slice(n * 784, n * 300), default, dp.Slice(1568, 235200), default, default, n, 784, 300);
-                else global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 784), grads.Slice(n * 784, n * 300), dp.Slice(1568, 235200), 784, n, 300);
+                if (_pendingNormalized[0]) global::NetDsl.Kernels.BatchNormDenseBackward(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), s.Slice(0, 784), s.Slice(784, 784), s.Slice(2368, 784), s.Slice(3152, 784), grads.Slice(n * 0, n * 300), default, dp.Slice(1568, 235200), default, default, n, 784, 300);
+                else global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 784), grads.Slice(n * 0, n * 300), dp.Slice(1568, 235200), 784, n, 300);
             }
             // 4: dense_1 (Dense)
             if (_pendingKernels[1])
             {
                 _pendingKernels[1] = false;
-                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1084, n * 300), grads.Slice(n * 1384, n * 100), dp.Slice(237668, 30000), 300, n, 100);
+                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1084, n * 300), grads.Slice(n * 600, n * 100), dp.Slice(237668, 30000), 300, n, 100);
             }
             // 6: dense_2 (Dense)
             if (_pendingKernels[2])
             {
                 _pendingKernels[2] = false;
-                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1484, n * 100), grads.Slice(n * 1584, n * 10), dp.Slice(267968, 1000), 100, n, 10);
+                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1484, n * 100), grads.Slice(n * 800, n * 10), dp.Slice(267968, 1000), 100, n, 10);
             }
         }
     }

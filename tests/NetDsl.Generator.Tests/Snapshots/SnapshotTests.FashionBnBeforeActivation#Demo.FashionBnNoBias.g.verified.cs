@@ -40,7 +40,7 @@ namespace Demo
         private const int WeightLength = 268578;
         private const int StateLength = 2368;
         private const int ActivationsPerSample = 2004;
-        private const int GradientsPerSample = 1994;
+        private const int GradientsPerSample = 1210;
         private const int ScratchLength = 5504;
         private const int OutputOffset = 1994;
         private const string ModelName = "FashionBnNoBias";
@@ -378,14 +378,13 @@ namespace Demo
             global::System.Span<float> a6 = acts.Slice(n * 1784, n * 100);
             global::System.Span<float> a7 = acts.Slice(n * 1884, n * 100);
             global::System.Span<float> a8 = acts.Slice(n * 1984, n * 10);
-            global::System.Span<float> g1 = grads.Slice(n * 0, n * 784);
-            global::System.Span<float> g2 = grads.Slice(n * 784, n * 300);
-            global::System.Span<float> g3 = grads.Slice(n * 1084, n * 300);
-            global::System.Span<float> g4 = grads.Slice(n * 1384, n * 300);
-            global::System.Span<float> g5 = grads.Slice(n * 1684, n * 100);
-            global::System.Span<float> g6 = grads.Slice(n * 1784, n * 100);
-            global::System.Span<float> g7 = grads.Slice(n * 1884, n * 100);
-            global::System.Span<float> g8 = grads.Slice(n * 1984, n * 10);
+            global::System.Span<float> g2 = grads.Slice(n * 0, n * 300);
+            global::System.Span<float> g3 = grads.Slice(n * 300, n * 300);
+            global::System.Span<float> g4 = grads.Slice(n * 600, n * 300);
+            global::System.Span<float> g5 = grads.Slice(n * 900, n * 100);
+            global::System.Span<float> g6 = grads.Slice(n * 1000, n * 100);
+            global::System.Span<float> g7 = grads.Slice(n * 1100, n * 100);
+            global::System.Span<float> g8 = grads.Slice(n * 1200, n * 10);
             // 8: dense_2 (Dense) backward
             global::NetDsl.Kernels.MatMulNT(g8, p.Slice(267568, 1000), g7, n, 10, 100, false);
             if (Layers.Dense2.Trainable)
@@ -462,7 +461,7 @@ namespace Demo
         private float LabelLoss(global::System.ReadOnlySpan<int> labels, int n, bool gradient)
         {
             global::System.Span<float> acts = _activations;
-            global::System.Span<float> grad = gradient ? new global::System.Span<float>(_gradients, n * 1984, n * OutputSize) : default;
+            global::System.Span<float> grad = gradient ? new global::System.Span<float>(_gradients, n * 1200, n * OutputSize) : default;
             return global::NetDsl.Kernels.SoftmaxSparseCrossEntropy(acts.Slice(n * 1984, n * OutputSize), labels, acts.Slice(n * OutputOffset, n * OutputSize), grad, n, OutputSize);
         }
 
@@ -529,20 +528,20 @@ namespace Demo
             if (_pendingKernels[0])
             {
                 _pendingKernels[0] = false;
-                if (_pendingNormalized[0]) global::NetDsl.Kernels.BatchNormDenseBackward(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), s.Slice(0, 784), s.Slice(784, 784), s.Slice(2368, 784), s.Slice(3152, 784), grads.Slice(n * 784, n * 300), default, dp.Slice(1568, 235200), default, default, n, 784, 300);
-                else global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 784), grads.Slice(n * 784, n * 300), dp.Slice(1568, 235200), 784, n, 300);
+                if (_pendingNormalized[0]) global::NetDsl.Kernels.BatchNormDenseBackward(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), s.Slice(0, 784), s.Slice(784, 784), s.Slice(2368, 784), s.Slice(3152, 784), grads.Slice(n * 0, n * 300), default, dp.Slice(1568, 235200), default, default, n, 784, 300);
+                else global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 784), grads.Slice(n * 0, n * 300), dp.Slice(1568, 235200), 784, n, 300);
             }
             // 5: dense_1 (Dense)
             if (_pendingKernels[1])
             {
                 _pendingKernels[1] = false;
-                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1384, n * 300), grads.Slice(n * 1684, n * 100), dp.Slice(237368, 30000), 300, n, 100);
+                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1384, n * 300), grads.Slice(n * 900, n * 100), dp.Slice(237368, 30000), 300, n, 100);
             }
             // 8: dense_2 (Dense)
             if (_pendingKernels[2])
             {
                 _pendingKernels[2] = false;
-                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1884, n * 100), grads.Slice(n * 1984, n * 10), dp.Slice(267568, 1000), 100, n, 10);
+                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1884, n * 100), grads.Slice(n * 1200, n * 10), dp.Slice(267568, 1000), 100, n, 10);
             }
         }
     }
