@@ -591,7 +591,7 @@ internal static class NetworkEmitter
         string Target(int node, out string accumulate)
         {
             node = plan.Resolve(node);
-            if (node < 0)
+            if (node < 0 || !plan.NeedsGradient(node))
             {
                 accumulate = "false";
                 return "default";
@@ -605,6 +605,12 @@ internal static class NetworkEmitter
         {
             LayerSpec l = layers[i];
             if (plan.IsAlias(i) || plan.IsFusedActivation(i)) continue;
+            if (!plan.NeedsGradient(i))
+            {
+                // Nothing here or before it learns: no backward pass.
+                w.Line($"// {i}: {layers[i].Name} ({layers[i].TypeName}): no gradient needed");
+                continue;
+            }
             string g = plan.Grad(i);
             string input = plan.Act(plan.Resolve(l.InputNode));
             string a = plan.Act(i);
@@ -615,7 +621,7 @@ internal static class NetworkEmitter
                 case LayerKind.Flatten:
                 {
                     string t = Target(l.InputNode, out string acc);
-                    if (inputNode >= 0) w.Line($"{K}.CopyOrAdd({g}, {t}, {acc});");
+                    if (t != "default") w.Line($"{K}.CopyOrAdd({g}, {t}, {acc});");
                     break;
                 }
                 case LayerKind.Dense:
@@ -624,6 +630,7 @@ internal static class NetworkEmitter
                     if (!fused && l.Activation == Activation.RRelu) w.Line($"{K}.MultiplyInto({g}, {plan.Extra(i)}, {g}, false);");
                     else if (!fused && l.Activation != Activation.Linear) w.Line($"{K}.ActivationBackward({Rt}.Activation.{l.Activation}, {a}, {g}, {l.Units}, {F(l.Alpha)});");
                     int kernelLength = l.InputWidth * l.Units;
+                    // (Row-split networks have no BatchNorm: SplitsRows.)
                     int normalization = rows ? -1 : plan.NormalizedInput(i);
                     if (normalization >= 0)
                     {
@@ -632,7 +639,7 @@ internal static class NetworkEmitter
                     }
                     // The input gradient first: it reads the kernel, which a fused update changes.
                     string t = Target(l.InputNode, out string acc);
-                    if (inputNode >= 0) w.Line($"{K}.MatMulNT({g}, p.Slice({l.KernelOffset}, {kernelLength}), {t}, n, {l.Units}, {l.InputWidth}, {acc});");
+                    if (t != "default") w.Line($"{K}.MatMulNT({g}, p.Slice({l.KernelOffset}, {kernelLength}), {t}, n, {l.Units}, {l.InputWidth}, {acc});");
                     if (!rows) EmitWeightGradient(w, spec, i, input, g, saveInput: inputNode < 0);
                     break;
                 }
@@ -650,13 +657,13 @@ internal static class NetworkEmitter
                     int so = plan.BatchNormScratch(i);
                     string t = Target(l.InputNode, out string acc);
                     w.Line($"if (Layers.{l.PropertyName}.Trainable) {K}.BatchNormBackward({input}, {g}, {t}, {gamma}, s.Slice({so}, {c}), s.Slice({so + c}, {c}), {dGamma}, {dBeta}, s.Slice({plan.BatchNormBackwardScratch}, {2 * c}), n, {c}, {acc});");
-                    if (inputNode >= 0) w.Line($"else {K}.BatchNormInferenceBackward({g}, {t}, {gamma}, st.Slice({l.StateOffset + c}, {c}), n, {c}, {F(l.Epsilon)}, {acc});");
+                    if (t != "default") w.Line($"else {K}.BatchNormInferenceBackward({g}, {t}, {gamma}, st.Slice({l.StateOffset + c}, {c}), n, {c}, {F(l.Epsilon)}, {acc});");
                     break;
                 }
                 case LayerKind.Activation:
                 {
                     string t = Target(l.InputNode, out string acc);
-                    if (inputNode < 0) break;
+                    if (t == "default") break;
                     if (l.Activation == Activation.RRelu)
                     {
                         w.Line($"{K}.MultiplyInto({g}, {plan.Extra(i)}, {t}, {acc});");
@@ -672,15 +679,15 @@ internal static class NetworkEmitter
                 case LayerKind.AlphaDropout:
                 {
                     string t = Target(l.InputNode, out string acc);
-                    if (inputNode >= 0) w.Line($"{K}.MultiplyInto({g}, {plan.Extra(i)}, {t}, {acc});");
+                    if (t != "default") w.Line($"{K}.MultiplyInto({g}, {plan.Extra(i)}, {t}, {acc});");
                     break;
                 }
                 case LayerKind.Add:
                 {
                     string t1 = Target(l.InputNode, out string acc1);
-                    if (inputNode >= 0) w.Line($"{K}.CopyOrAdd({g}, {t1}, {acc1});");
+                    if (t1 != "default") w.Line($"{K}.CopyOrAdd({g}, {t1}, {acc1});");
                     string t2 = Target(l.ReferenceNode, out string acc2);
-                    if (plan.Resolve(l.ReferenceNode) >= 0) w.Line($"{K}.CopyOrAdd({g}, {t2}, {acc2});");
+                    if (t2 != "default") w.Line($"{K}.CopyOrAdd({g}, {t2}, {acc2});");
                     break;
                 }
                 case LayerKind.Concat:
@@ -1234,6 +1241,15 @@ internal static class NetworkEmitter
                 OutputOffset = ActOffset[last];
             }
             ActivationsPerSample = offset;
+            // Which nodes need their output gradient: those with parameters, and those that read a node that does.
+            _needsGradient = new bool[count];
+            for (int i = 0; i < count; i++)
+            {
+                LayerSpec l = spec.Layers[i];
+                bool parameters = l.Kind == LayerKind.Dense || (l.Kind == LayerKind.BatchNorm && (l.Scale || l.Center));
+                bool upstream = NeedsGradient(l.InputNode) || (l.Kind is LayerKind.Add or LayerKind.Concat && NeedsGradient(l.ReferenceNode));
+                _needsGradient[i] = !IsAlias(i) && (parameters || upstream);
+            }
             // Dense layers fed by a normalization of the network's input (Kernels.BatchNormDenseBackward), and where a
             // fused step keeps that normalization's γ and β for MaterializeGradients.
             _normalizedInput = new int[count];
@@ -1257,8 +1273,10 @@ internal static class NetworkEmitter
             int g = 0;
             for (int i = 0; i < count; i++)
             {
-                // (A normalization whose gradients come with its dense layer's has no output gradient.)
-                if (IsAlias(i) || i == _fusedActivation || NormalizingDense(i) >= 0) continue;
+                // (A normalization whose gradients come with its dense layer's has no output gradient; nor has a node
+                // that nothing before it learns from, but for the loss's.)
+                bool lossNode = i == (_fusedActivation >= 0 ? Resolve(lastLayer.InputNode) : last);
+                if (IsAlias(i) || i == _fusedActivation || NormalizingDense(i) >= 0 || (!NeedsGradient(i) && !lossNode)) continue;
                 GradOffset[i] = g;
                 g += spec.Layers[i].OutputWidth;
             }
@@ -1298,6 +1316,19 @@ internal static class NetworkEmitter
         public int BatchNormScratch(int layer) => _bnScratch[layer];
 
         private readonly int[] _normalizedInput, _savedCoefficients;
+        private readonly bool[] _needsGradient;
+
+        /// <summary>
+        /// Whether the backward pass needs the gradient of node <paramref name="node"/>'s output (through Flatten views):
+        /// the node has parameters, or reads (directly or through others) a node that has. The network's input and the
+        /// layers between it and the first parameters need none — a dropout on the input, say, whose dense layer would
+        /// otherwise compute its input gradient <c>dZ·Wᵀ</c> for nothing.
+        /// </summary>
+        public bool NeedsGradient(int node)
+        {
+            node = Resolve(node);
+            return node >= 0 && _needsGradient[node];
+        }
 
         /// <summary>
         /// The batch normalization whose γ and β gradients dense layer <paramref name="layer"/> computes with its own

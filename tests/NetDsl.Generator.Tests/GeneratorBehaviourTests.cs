@@ -72,6 +72,36 @@ public class GeneratorBehaviourTests
         Assert.Contains("1E-05f", invariant);
     }
 
+    /// <summary>
+    /// The backward pass computes no gradient nothing learns from: a dropout on the input (the chapter's MC-dropout
+    /// network) or a normalization without γ and β there gets no input gradient <c>dZ·Wᵀ</c> from the dense layer after
+    /// it; a trainable normalization of the input gets its γ and β from BatchNormDenseBackward instead; a dropout after
+    /// the first dense layer still passes its gradient on.
+    /// </summary>
+    [Theory]
+    [InlineData("[Dropout(0.2)] [Dense(30, Activation.Relu)] [Dropout(0.2)] [Dense(10, Activation.Softmax)]", 1, false)]
+    [InlineData("[BatchNorm(Scale = false, Center = false)] [Dense(30, Activation.Relu)] [Dense(10, Activation.Softmax)]", 1, false)]
+    [InlineData("[BatchNorm] [Dense(30, Activation.Relu)] [Dense(10, Activation.Softmax)]", 1, true)]
+    [InlineData("[Dense(30, Activation.Relu)] [Dropout(0.2)] [Dense(10, Activation.Softmax)]", 1, false)]
+    [InlineData("[BatchNorm(Name = \"norm\")] [Dense(30, Activation.Relu)] [Concat(\"norm\")] [Dense(10, Activation.Softmax)]", 2, false)]
+    public void Only_gradients_something_learns_from_are_computed(string layers, int inputGradients, bool normalizedInput)
+    {
+        GeneratorHarness.Result result = GeneratorHarness.Run($"using NetDsl; namespace Demo; [Network(20)] {layers} public partial class G {{ }}");
+        Assert.Empty(result.Problems);
+        string backward = result.Files.Single().Source;
+        backward = backward[backward.IndexOf("private void Backward(", System.StringComparison.Ordinal)..];
+        backward = backward[..backward.IndexOf("\n    }", System.StringComparison.Ordinal)];
+        Assert.Equal(inputGradients, CountOf(backward, "Kernels.MatMulNT("));
+        Assert.Equal(normalizedInput, backward.Contains("Kernels.BatchNormDenseBackward(", System.StringComparison.Ordinal));
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(value, System.StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + 1, System.StringComparison.Ordinal)) count++;
+        return count;
+    }
+
     [Fact]
     public void Generated_file_has_the_house_header()
     {

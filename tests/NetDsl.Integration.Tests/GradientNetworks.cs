@@ -70,6 +70,16 @@ public partial class GradFrozenInputBatchNorm { }
 [Network(6)] [BatchNorm(Name = "norm")] [Dense(5, Activation.Tanh)] [Concat("norm")] [Dense(4, Activation.Softmax)]
 public partial class GradInputBatchNormShared { }
 
+[Network(6)] [BatchNorm] [Dense(5, Activation.RRelu)] [Dense(4, Activation.Softmax)]
+public partial class GradInputBatchNormRRelu { }
+
+[Network(6)] [BatchNorm(Momentum = 0.9)] [Dense(4, Activation.Softmax)]
+public partial class GradInputBatchNormOutput { }
+
+// No gradient for what nothing learns from: a dropout on the input, a normalization without γ and β.
+[Network(6)] [Dropout(0.3)] [BatchNorm(Scale = false, Center = false)] [Dense(5, Activation.Tanh)] [Dropout(0.2)] [Dense(4, Activation.Softmax)]
+public partial class GradInputDropout { }
+
 [Network(6, Loss = Loss.CategoricalCrossentropy)] [Dense(5, Activation.Tanh)] [Dense(4, Activation.Softmax)]
 public partial class GradCategorical { }
 

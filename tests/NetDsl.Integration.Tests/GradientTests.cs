@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using NetDsl;
 using Xunit;
 
@@ -33,6 +34,9 @@ public class GradientTests
         yield return new object[] { "input batch norm, frozen dense", (Func<INetwork>)(() => new GradInputBatchNormFrozenDense(29)) };
         yield return new object[] { "frozen input batch norm", (Func<INetwork>)(() => new GradFrozenInputBatchNorm(30)) };
         yield return new object[] { "input batch norm read twice", (Func<INetwork>)(() => new GradInputBatchNormShared(31)) };
+        yield return new object[] { "input batch norm, rrelu", (Func<INetwork>)(() => new GradInputBatchNormRRelu(32)) };
+        yield return new object[] { "input batch norm, output layer", (Func<INetwork>)(() => new GradInputBatchNormOutput(33)) };
+        yield return new object[] { "input dropout", (Func<INetwork>)(() => new GradInputDropout(34)) };
         yield return new object[] { "categorical", (Func<INetwork>)(() => new GradCategorical(16)) };
         yield return new object[] { "logits", (Func<INetwork>)(() => new GradLogits(17)) };
         yield return new object[] { "binary multi", (Func<INetwork>)(() => new GradBinaryMulti(18)) };
@@ -195,6 +199,54 @@ public class GradientTests
         if (labels is not null) { net.ComputeGradients(x, labels, n); fresh.ComputeGradients(x, labels, n); }
         else { net.ComputeGradients(x, targets, n); fresh.ComputeGradients(x, targets, n); }
         Assert.True(fresh.Gradients.SequenceEqual(net.Gradients), $"{name}: the gradients depend on the step before");
+    }
+
+    /// <summary>
+    /// A fused step on a network whose input normalization shares its dense layer's product, the normalization or the
+    /// dense layer frozen or unfrozen before the step's gradients are read: they are those of the step, as a twin that
+    /// stored them during the same step has them, bit for bit.
+    /// </summary>
+    [Theory]
+    [InlineData(true, true, false)]
+    [InlineData(true, false, true)]
+    [InlineData(false, true, true)]
+    public void Deferred_gradients_follow_the_step_not_later_freezing(bool normalizationTrainable, bool denseTrainable, bool toggleNormalization)
+    {
+        var fused = new GradInputBatchNormFrozenDense(3);
+        var reference = new GradInputBatchNormFrozenDense(3);
+        const int n = 7;
+        var random = new SeededRandom(17);
+        float[] x = new float[n * GradInputBatchNormFrozenDense.InputSize];
+        int[] labels = new int[n];
+        void NextBatch()
+        {
+            for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian();
+            for (int i = 0; i < n; i++) labels[i] = random.NextInt(GradInputBatchNormFrozenDense.OutputSize);
+        }
+        // A fused step with the other setting of the normalization first (its path leaves its own mark), then the
+        // twin takes the weights and statistics.
+        fused.Layers.BatchNormalization.Trainable = !normalizationTrainable;
+        fused.Layers.Dense.Trainable = true;
+        NextBatch();
+        fused.TrainStep(x, labels, n, new Sgd(0.05));
+        fused.Parameters.CopyTo(reference.Parameters);
+        fused.State.CopyTo(reference.State);
+        foreach (var net in new[] { fused, reference })
+        {
+            net.Layers.BatchNormalization.Trainable = normalizationTrainable;
+            net.Layers.Dense.Trainable = denseTrainable;
+        }
+        NextBatch();
+        reference.ComputeGradients(x, labels, n);
+        float[] expected = reference.Gradients.ToArray();
+
+        fused.TrainStep(x, labels, n, new Sgd(0.05));
+        if (toggleNormalization) fused.Layers.BatchNormalization.Trainable = !normalizationTrainable;
+        else fused.Layers.Dense.Trainable = !denseTrainable;
+        float[] actual = fused.Gradients.ToArray();
+        // The dense kernel's gradient (deferred by the fused step) is the stored one.
+        ParameterVariable kernel = System.Linq.Enumerable.Single(fused.Variables.ToArray(), v => v.LayerIndex == 1 && v.Kind == VariableKind.Kernel);
+        Assert.True(expected.AsSpan(kernel.Offset, kernel.Length).SequenceEqual(actual.AsSpan(kernel.Offset, kernel.Length)));
     }
 
     [Fact]

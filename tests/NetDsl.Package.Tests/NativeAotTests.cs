@@ -142,14 +142,23 @@ public sealed class LinuxX64RealDataFactAttribute : FactAttribute
             Skip = "Fashion-MNIST not found (apt-get install dataset-fashion-mnist or set NETDSL_DATA)";
     }
 
-    /// <summary>Where the samples look (NetDsl's FashionMnist.FindDirectory): $NETDSL_DATA, then Debian's package.</summary>
+    /// <summary>
+    /// The locations NetDsl's <c>FashionMnist.FindDirectory</c> searches, in its order — <c>$NETDSL_DATA</c> and its
+    /// <c>fashion-mnist</c> folder, Debian's package, the user cache — each with the four files, raw or gzip-compressed.
+    /// </summary>
     private static bool RealDataPresent()
     {
-        foreach (string? directory in new[] { Environment.GetEnvironmentVariable("NETDSL_DATA"), "/usr/share/datasets/fashion-mnist" })
+        string? data = Environment.GetEnvironmentVariable("NETDSL_DATA");
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        string? cache = !string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg) ? Path.Combine(xdg, "netdsl", "fashion-mnist")
+            : string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".cache", "netdsl", "fashion-mnist");
+        string?[] locations =
         {
-            if (string.IsNullOrEmpty(directory)) continue;
-            if (File.Exists(Path.Combine(directory, "t10k-images-idx3-ubyte")) || File.Exists(Path.Combine(directory, "t10k-images-idx3-ubyte.gz"))) return true;
-        }
-        return false;
+            string.IsNullOrWhiteSpace(data) ? null : data, string.IsNullOrWhiteSpace(data) ? null : Path.Combine(data, "fashion-mnist"),
+            "/usr/share/datasets/fashion-mnist", cache,
+        };
+        string[] files = { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" };
+        return locations.Any(d => d is not null && files.All(f => File.Exists(Path.Combine(d, f)) || File.Exists(Path.Combine(d, f + ".gz"))));
     }
 }

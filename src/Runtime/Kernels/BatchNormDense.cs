@@ -44,7 +44,9 @@ public static partial class Kernels
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> outputGradient, Span<float> kernel, Span<float> kernelGradient,
         Span<float> gammaGradient, Span<float> betaGradient, int batch, int features, int units, bool step = false, float rate = 0f)
     {
-        if (batch < 0 || features < 0 || units < 0) throw new ArgumentOutOfRangeException(nameof(batch), "Sizes must not be negative.");
+        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "Sizes must not be negative.");
+        if (features < 0) throw new ArgumentOutOfRangeException(nameof(features), features, "Sizes must not be negative.");
+        if (units < 0) throw new ArgumentOutOfRangeException(nameof(units), units, "Sizes must not be negative.");
         int size = features * units;
         CheckLength(x, batch * features, nameof(x));
         CheckLength(savedMean, features, nameof(savedMean));

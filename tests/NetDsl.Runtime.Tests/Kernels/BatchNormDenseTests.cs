@@ -38,6 +38,8 @@ public class BatchNormDenseTests
         // one row, γ or β absent
         { 32, 784, 300, true, true }, { 5, 6, 5, true, true }, { 3, 13, 21, true, true }, { 1, 9, 11, true, true },
         { 17, 520, 260, false, true }, { 4, 10, 7, true, false }, { 6, 12, 9, false, true },
+        // a batch deeper than one block of the product (its sums pass through G between blocks)
+        { 1600, 7, 9, true, true },
     };
 
     [Theory]
@@ -141,6 +143,17 @@ public class BatchNormDenseTests
     }
 
     [Fact]
+    public void An_empty_batch_gives_zero_gradients_and_leaves_the_weights()
+    {
+        Case k = Make(3, 6, 5, true, true);
+        float[] w = (float[])k.W.Clone(), dW = Random(30, 9), dGamma = Random(6, 10), dBeta = Random(6, 11);
+        Kernels.BatchNormDenseBackward(default, k.Mean, k.InvStd, k.Gamma, k.Beta, default, w, dW, dGamma, dBeta, 0, 6, 5);
+        Assert.True(dW.All(v => v == 0) && dGamma.All(v => v == 0) && dBeta.All(v => v == 0));
+        Kernels.BatchNormDenseBackward(default, k.Mean, k.InvStd, k.Gamma, k.Beta, default, w, default, dGamma, dBeta, 0, 6, 5, step: true, rate: 0.5f);
+        Assert.Equal(k.W, w);
+    }
+
+    [Fact]
     public void Bad_arguments_are_refused_and_change_nothing()
     {
         Case k = Make(4, 6, 5, true, true);
@@ -151,7 +164,8 @@ public class BatchNormDenseTests
         Assert.Throws<ArgumentException>(() => Kernels.BatchNormDenseBackward(k.X, k.Mean, k.InvStd, k.Gamma, k.Beta, k.Dz, w.AsSpan(0, 29).ToArray(), dW, dGamma, dBeta, 4, 6, 5));
         Assert.Throws<ArgumentException>(() => Kernels.BatchNormDenseBackward(k.X, k.Mean, k.InvStd, k.Gamma, k.Beta, k.Dz, default, dW, dGamma, default, 4, 6, 5));
         Assert.Throws<ArgumentException>(() => Kernels.BatchNormDenseBackward(k.X, k.Mean.AsSpan(0, 5).ToArray(), k.InvStd, k.Gamma, k.Beta, k.Dz, w, dW, dGamma, dBeta, 4, 6, 5));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.BatchNormDenseBackward(k.X, k.Mean, k.InvStd, k.Gamma, k.Beta, k.Dz, w, dW, dGamma, dBeta, -1, 6, 5));
+        Assert.Equal("batch", Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.BatchNormDenseBackward(k.X, k.Mean, k.InvStd, k.Gamma, k.Beta, k.Dz, w, dW, dGamma, dBeta, -1, 6, 5)).ParamName);
+        Assert.Equal("units", Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.BatchNormDenseBackward(k.X, k.Mean, k.InvStd, k.Gamma, k.Beta, k.Dz, w, dW, dGamma, dBeta, 4, 6, -5)).ParamName);
         Assert.Equal(k.W, w);
         Assert.True(dW.All(v => v == 0) && dGamma.All(v => v == 0) && dBeta.All(v => v == 0));
     }
