@@ -118,6 +118,30 @@ public sealed class SeededRandom
     /// <returns>A value <c>x</c> with <c>0 &lt;= x &lt; 1</c>.</returns>
     public float NextFloat() => (NextUInt64() >> 40) * (1.0f / (1 << 24));
 
+    /// <summary>
+    /// Fills <paramref name="destination"/> with the next <c>destination.Length</c> values of <see cref="NextFloat()"/>,
+    /// in order — the same numbers, and the same state afterwards, as that many calls, several times faster (the
+    /// generator's state stays in registers: a dropout mask of a batch is tens of thousands of draws).
+    /// </summary>
+    /// <param name="destination">Receives values <c>x</c> with <c>0 &lt;= x &lt; 1</c>.</param>
+    public void NextFloats(Span<float> destination)
+    {
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            ulong result = RotateLeft(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = RotateLeft(s3, 45);
+            destination[i] = (int)(result >> 40) * (1.0f / (1 << 24)); // (below 2^24: exact either way, and an int converts faster)
+        }
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
     /// <summary>Returns a uniformly distributed float in [<paramref name="minInclusive"/>, <paramref name="maxExclusive"/>).</summary>
     /// <param name="minInclusive">The lower bound.</param>
     /// <param name="maxExclusive">The upper bound; must be greater than <paramref name="minInclusive"/>.</param>

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 
 namespace NetDsl;
@@ -57,15 +58,34 @@ public static partial class Kernels
     /// (<see cref="MultiplyInto"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void DropoutTraining(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float rate, SeededRandom random)
+    public static unsafe void DropoutTraining(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float rate, SeededRandom random)
     {
         ArgumentNullException.ThrowIfNull(random);
+        int n = x.Length;
+        CheckLength(y, n, nameof(y));
+        CheckLength(mask, n, nameof(mask));
         float scale = 1f / (1f - rate);
-        for (int i = 0; i < x.Length; i++)
+        // The uniforms first (in order, as one NextFloat per element), then the factors and products in vectors.
+        random.NextFloats(mask[..n]);
+        int i = 0;
+        fixed (float* px = x, py = y, pm = mask)
         {
-            float m = random.NextFloat() >= rate ? scale : 0f;
-            mask[i] = m;
-            y[i] = x[i] * m;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> r = Vector256.Create(rate), s = Vector256.Create(scale);
+                for (; i + 8 <= n; i += 8)
+                {
+                    Vector256<float> m = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(Vector256.Load(pm + i), r), s, Vector256<float>.Zero);
+                    Vector256.Store(m, pm + i);
+                    Vector256.Store(Vector256.Load(px + i) * m, py + i);
+                }
+            }
+            for (; i < n; i++)
+            {
+                float m = pm[i] >= rate ? scale : 0f;
+                pm[i] = m;
+                py[i] = px[i] * m;
+            }
         }
     }
 
@@ -78,11 +98,14 @@ public static partial class Kernels
     public static void AlphaDropoutTraining(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float rate, SeededRandom random)
     {
         ArgumentNullException.ThrowIfNull(random);
+        CheckLength(y, x.Length, nameof(y));
+        CheckLength(mask, x.Length, nameof(mask));
         (double a, double b) = AlphaDropoutAffine(rate);
         float alphaP = -SeluLambdaAlpha;
+        random.NextFloats(mask[..x.Length]); // the uniforms, in order, then each element's keep from its own
         for (int i = 0; i < x.Length; i++)
         {
-            bool keep = random.NextFloat() >= rate;
+            bool keep = mask[i] >= rate;
             mask[i] = keep ? (float)a : 0f;
             y[i] = (float)(a * (keep ? x[i] : alphaP) + b);
         }

@@ -1,0 +1,75 @@
+using System;
+using System.Linq;
+using NetDsl;
+using Xunit;
+
+namespace NetDsl.Runtime.Tests;
+
+/// <summary>
+/// The dropout kernels draw their uniforms in bulk (<see cref="SeededRandom.NextFloats"/>) and apply them in vectors:
+/// the same masks and outputs, bit for bit, as one <see cref="SeededRandom.NextFloat()"/> per element in order.
+/// </summary>
+public class DropoutTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(1000)]
+    public void NextFloats_are_the_next_NextFloat_values_and_leave_the_same_state(int count)
+    {
+        var bulk = new SeededRandom(12, 3);
+        var single = new SeededRandom(12, 3);
+        Assert.Equal(single.NextFloat(), bulk.NextFloat());
+        Assert.Equal(single.NextGaussian(), bulk.NextGaussian()); // a spare Gaussian pending across the bulk draw
+        var values = new float[count];
+        bulk.NextFloats(values);
+        for (int i = 0; i < count; i++) Assert.Equal(single.NextFloat(), values[i]);
+        Assert.True(values.All(v => v >= 0f && v < 1f));
+        Assert.Equal(single.NextGaussian(), bulk.NextGaussian());
+        Assert.Equal(single.NextUInt64(), bulk.NextUInt64());
+    }
+
+    [Theory]
+    [InlineData(1, 0.2f)]
+    [InlineData(13, 0.5f)]
+    [InlineData(1001, 0.2f)]
+    public void Dropout_masks_and_outputs_are_those_of_one_draw_per_element(int n, float rate)
+    {
+        float[] x = Enumerable.Range(0, n).Select(i => (i % 5 - 2) * 0.75f).ToArray();
+        x[0] = -0f;
+        float[] y = new float[n], mask = new float[n];
+        Kernels.DropoutTraining(x, y, mask, rate, new SeededRandom(4, 9));
+        var reference = new SeededRandom(4, 9);
+        float scale = 1f / (1f - rate);
+        for (int i = 0; i < n; i++)
+        {
+            float m = reference.NextFloat() >= rate ? scale : 0f;
+            Assert.Equal(BitConverter.SingleToInt32Bits(m), BitConverter.SingleToInt32Bits(mask[i]));
+            Assert.Equal(BitConverter.SingleToInt32Bits(x[i] * m), BitConverter.SingleToInt32Bits(y[i]));
+        }
+
+        float[] ay = new float[n], amask = new float[n];
+        Kernels.AlphaDropoutTraining(x, ay, amask, rate, new SeededRandom(5, 9));
+        var alphaReference = new SeededRandom(5, 9);
+        (double a, double b) = Kernels.AlphaDropoutAffine(rate);
+        float alphaP = -Kernels.SeluLambdaAlpha;
+        for (int i = 0; i < n; i++)
+        {
+            bool keep = alphaReference.NextFloat() >= rate;
+            Assert.Equal(keep ? (float)a : 0f, amask[i]);
+            Assert.Equal((float)(a * (keep ? x[i] : alphaP) + b), ay[i]);
+        }
+    }
+
+    [Fact]
+    public void Short_buffers_are_refused_before_anything_is_drawn()
+    {
+        var random = new SeededRandom(6);
+        var twin = new SeededRandom(6);
+        Assert.Throws<ArgumentException>(() => Kernels.DropoutTraining(new float[10], new float[9], new float[10], 0.2f, random));
+        Assert.Throws<ArgumentException>(() => Kernels.DropoutTraining(new float[10], new float[10], new float[9], 0.2f, random));
+        Assert.Throws<ArgumentException>(() => Kernels.AlphaDropoutTraining(new float[10], new float[10], new float[3], 0.2f, random));
+        Assert.Equal(twin.NextUInt64(), random.NextUInt64());
+    }
+}
