@@ -84,15 +84,29 @@ public class GeneratorBehaviourTests
     [InlineData("[BatchNorm] [Dense(30, Activation.Relu)] [Dense(10, Activation.Softmax)]", 1, true)]
     [InlineData("[Dense(30, Activation.Relu)] [Dropout(0.2)] [Dense(10, Activation.Softmax)]", 1, false)]
     [InlineData("[BatchNorm(Name = \"norm\")] [Dense(30, Activation.Relu)] [Concat(\"norm\")] [Dense(10, Activation.Softmax)]", 2, false)]
+    [InlineData("[Tanh] [Dense(30, Activation.Relu)] [Dense(10, Activation.Softmax)]", 1, false)]
     public void Only_gradients_something_learns_from_are_computed(string layers, int inputGradients, bool normalizedInput)
     {
         GeneratorHarness.Result result = GeneratorHarness.Run($"using NetDsl; namespace Demo; [Network(20)] {layers} public partial class G {{ }}");
         Assert.Empty(result.Problems);
-        string backward = result.Files.Single().Source;
-        backward = backward[backward.IndexOf("private void Backward(", System.StringComparison.Ordinal)..];
-        backward = backward[..backward.IndexOf("\n    }", System.StringComparison.Ordinal)];
+        string source = result.Files.Single().Source;
+        string backward = Method(source, "private void Backward(")!;
         Assert.Equal(inputGradients, CountOf(backward, "Kernels.MatMulNT("));
         Assert.Equal(normalizedInput, backward.Contains("Kernels.BatchNormDenseBackward(", System.StringComparison.Ordinal));
+        // A network split by rows (the [Tanh] one) has the same backward pass per chunk of rows.
+        if (Method(source, "private void BackwardRows(") is string rows) Assert.Equal(inputGradients, CountOf(rows, "Kernels.MatMulNT("));
+        else Assert.DoesNotContain("[Tanh]", layers, System.StringComparison.Ordinal);
+    }
+
+    private static string? Method(string source, string signature)
+    {
+        int start = source.IndexOf(signature, System.StringComparison.Ordinal);
+        if (start < 0) return null;
+        // The method ends at the first closing brace indented as its signature.
+        int lineStart = source.LastIndexOf('\n', start) + 1;
+        string indent = source[lineStart..start];
+        string rest = source[start..];
+        return rest[..rest.IndexOf("\n" + indent + "}", System.StringComparison.Ordinal)];
     }
 
     private static int CountOf(string text, string value)

@@ -80,6 +80,12 @@ public partial class GradInputBatchNormOutput { }
 [Network(6)] [Dropout(0.3)] [BatchNorm(Scale = false, Center = false)] [Dense(5, Activation.Tanh)] [Dropout(0.2)] [Dense(4, Activation.Softmax)]
 public partial class GradInputDropout { }
 
+[Network(6)] [Tanh] [Dense(5, Activation.Relu)] [Dense(4, Activation.Softmax)]
+public partial class GradInputActivation { }
+
+[Network(6)] [Dropout(0.3, Name = "dropped")] [Dense(5, Activation.Tanh)] [Concat("dropped")] [Dense(4, Activation.Softmax)]
+public partial class GradConcatWithoutGradient { }
+
 [Network(6, Loss = Loss.CategoricalCrossentropy)] [Dense(5, Activation.Tanh)] [Dense(4, Activation.Softmax)]
 public partial class GradCategorical { }
 

@@ -37,6 +37,8 @@ public class GradientTests
         yield return new object[] { "input batch norm, rrelu", (Func<INetwork>)(() => new GradInputBatchNormRRelu(32)) };
         yield return new object[] { "input batch norm, output layer", (Func<INetwork>)(() => new GradInputBatchNormOutput(33)) };
         yield return new object[] { "input dropout", (Func<INetwork>)(() => new GradInputDropout(34)) };
+        yield return new object[] { "input activation", (Func<INetwork>)(() => new GradInputActivation(35)) };
+        yield return new object[] { "concat of a dropped input", (Func<INetwork>)(() => new GradConcatWithoutGradient(36)) };
         yield return new object[] { "categorical", (Func<INetwork>)(() => new GradCategorical(16)) };
         yield return new object[] { "logits", (Func<INetwork>)(() => new GradLogits(17)) };
         yield return new object[] { "binary multi", (Func<INetwork>)(() => new GradBinaryMulti(18)) };

@@ -21,7 +21,7 @@ public class RowSplitTests
     {
         "softmax+tanh", "relu", "leaky relu", "elu", "elu alpha 0.5", "selu", "sigmoid", "hidden softmax", "linear",
         "activation layers 1", "categorical", "logits", "binary multi", "binary sigmoid layer",
-        "binary logits", "mse", "mse sigmoid", "l1 l2", "add", "concat",
+        "binary logits", "mse", "mse sigmoid", "l1 l2", "add", "concat", "input activation",
     };
 
     public static IEnumerable<object[]> Cases() =>

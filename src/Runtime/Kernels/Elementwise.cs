@@ -55,7 +55,8 @@ public static partial class Kernels
     /// <summary>
     /// Inverted dropout in training (Keras <c>Dropout</c>): keeps an element when <c>u ≥ rate</c>, <c>u ~ U[0, 1)</c>;
     /// <c>y = x·keep/(1 − rate)</c>. The per-element factor is stored in <paramref name="mask"/> for the backward pass
-    /// (<see cref="MultiplyInto"/>).
+    /// (<see cref="MultiplyInto"/>). <paramref name="y"/> may be <paramref name="x"/>; <paramref name="mask"/> must not
+    /// overlap <paramref name="x"/> (it receives the uniforms first).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void DropoutTraining(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float rate, SeededRandom random)
@@ -64,6 +65,7 @@ public static partial class Kernels
         int n = x.Length;
         CheckLength(y, n, nameof(y));
         CheckLength(mask, n, nameof(mask));
+        if (x.Overlaps(mask[..n])) throw new ArgumentException("The mask must not overlap the input: it receives the uniforms first.", nameof(mask));
         float scale = 1f / (1f - rate);
         // The uniforms first (in order, as one NextFloat per element), then the factors and products in vectors.
         random.NextFloats(mask[..n]);
@@ -92,7 +94,8 @@ public static partial class Kernels
     /// <summary>
     /// Alpha dropout in training (Keras <c>AlphaDropout</c>): with <c>α′ = −λα</c>, <c>keep = [u ≥ rate]</c>,
     /// <c>a = ((1 − rate)(1 + rate·α′²))^−½</c>, <c>b = −a·α′·rate</c>: <c>y = a·(x·keep + α′·(1 − keep)) + b</c>. The
-    /// derivative <c>a·keep</c> is stored in <paramref name="mask"/>.
+    /// derivative <c>a·keep</c> is stored in <paramref name="mask"/>. <paramref name="y"/> may be <paramref name="x"/>;
+    /// <paramref name="mask"/> must not overlap <paramref name="x"/> (it receives the uniforms first).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AlphaDropoutTraining(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float rate, SeededRandom random)
@@ -100,6 +103,7 @@ public static partial class Kernels
         ArgumentNullException.ThrowIfNull(random);
         CheckLength(y, x.Length, nameof(y));
         CheckLength(mask, x.Length, nameof(mask));
+        if (x.Overlaps(mask[..x.Length])) throw new ArgumentException("The mask must not overlap the input: it receives the uniforms first.", nameof(mask));
         (double a, double b) = AlphaDropoutAffine(rate);
         float alphaP = -SeluLambdaAlpha;
         random.NextFloats(mask[..x.Length]); // the uniforms, in order, then each element's keep from its own

@@ -70,6 +70,20 @@ public class DropoutTests
         Assert.Throws<ArgumentException>(() => Kernels.DropoutTraining(new float[10], new float[9], new float[10], 0.2f, random));
         Assert.Throws<ArgumentException>(() => Kernels.DropoutTraining(new float[10], new float[10], new float[9], 0.2f, random));
         Assert.Throws<ArgumentException>(() => Kernels.AlphaDropoutTraining(new float[10], new float[10], new float[3], 0.2f, random));
+        float[] shared = new float[10];
+        Assert.Throws<ArgumentException>(() => Kernels.DropoutTraining(shared, new float[10], shared, 0.2f, random));
+        Assert.Throws<ArgumentException>(() => Kernels.AlphaDropoutTraining(shared, new float[10], shared, 0.2f, random));
         Assert.Equal(twin.NextUInt64(), random.NextUInt64());
+    }
+
+    [Fact]
+    public void Dropout_in_place_and_of_special_values_is_the_per_element_formula()
+    {
+        float[] x = { float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f, 0f, 1e-38f, -3f, 7f, 2f, -1f, 5f };
+        float[] expected = new float[x.Length], mask = new float[x.Length];
+        var reference = new SeededRandom(8);
+        for (int i = 0; i < x.Length; i++) expected[i] = x[i] * (reference.NextFloat() >= 0.3f ? 1f / 0.7f : 0f);
+        Kernels.DropoutTraining(x, x, mask, 0.3f, new SeededRandom(8)); // y = x: in place
+        for (int i = 0; i < x.Length; i++) Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(x[i]));
     }
 }
