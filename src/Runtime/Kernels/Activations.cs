@@ -161,13 +161,33 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RReluTraining(ReadOnlySpan<float> x, Span<float> y, Span<float> slopes, float lower, float upper, SeededRandom random)
     {
-        if (y.Length < x.Length || slopes.Length < x.Length) throw new ArgumentException("Output or slope buffer too short.");
+        ArgumentNullException.ThrowIfNull(random);
+        int n = x.Length;
+        if (y.Length < n || slopes.Length < n) throw new ArgumentException("Output or slope buffer too short.");
+        if (x.Overlaps(slopes[..n])) throw new ArgumentException("The slopes must not overlap the input: they receive the uniforms first.", nameof(slopes));
         float range = upper - lower;
-        for (int i = 0; i < x.Length; i++)
+        // One draw per element below zero (or NaN), in order, as one NextFloat each: count them, draw them in bulk into
+        // the front of the slopes, then place them from the back — the k-th draw goes to the k-th such element, whose
+        // index is at least k, so no draw is overwritten before it is used.
+        int draws = 0;
+        for (int i = 0; i < n; i++) draws += x[i] >= 0f ? 0 : 1;
+        random.NextFloats(slopes[..draws]);
+        int next = draws - 1;
+        for (int i = n - 1; i >= 0; i--)
         {
-            float s = x[i] >= 0f ? 1f : lower + range * random.NextFloat();
+            float v = x[i];
+            float s;
+            if (v >= 0f)
+            {
+                s = 1f;
+            }
+            else
+            {
+                s = lower + range * slopes[next];
+                next--;
+            }
             slopes[i] = s;
-            y[i] = x[i] * s;
+            y[i] = v * s;
         }
     }
 

@@ -6,7 +6,7 @@ using Xunit;
 namespace NetDsl.Runtime.Tests;
 
 /// <summary>
-/// The dropout kernels draw their uniforms in bulk (<see cref="SeededRandom.NextFloats"/>) and apply them in vectors:
+/// The dropout and RReLU kernels draw their uniforms in bulk (<see cref="SeededRandom.NextFloats"/>) and apply them in vectors:
 /// the same masks and outputs, bit for bit, as one <see cref="SeededRandom.NextFloat()"/> per element in order.
 /// </summary>
 public class DropoutTests
@@ -64,6 +64,30 @@ public class DropoutTests
         }
     }
 
+    /// <summary>RReLU in training draws one slope per element below zero (or NaN), in order: counted, drawn in bulk, placed from the back.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(17)]
+    [InlineData(5000)]
+    public void RRelu_slopes_are_those_of_one_draw_per_negative_element(int n)
+    {
+        var values = new SeededRandom(21, n);
+        float[] x = Enumerable.Range(0, n).Select(_ => (float)values.NextGaussian()).ToArray();
+        if (n > 2) { x[0] = float.NaN; x[1] = -0f; x[2] = 0f; }
+        float[] y = new float[n], slopes = new float[n];
+        var random = new SeededRandom(9, 2);
+        Kernels.RReluTraining(x, y, slopes, 0.125f, 1f / 3, random);
+        var reference = new SeededRandom(9, 2);
+        for (int i = 0; i < n; i++)
+        {
+            float s = x[i] >= 0f ? 1f : 0.125f + (1f / 3 - 0.125f) * reference.NextFloat();
+            Assert.Equal(BitConverter.SingleToInt32Bits(s), BitConverter.SingleToInt32Bits(slopes[i]));
+            Assert.Equal(BitConverter.SingleToInt32Bits(x[i] * s), BitConverter.SingleToInt32Bits(y[i]));
+        }
+        Assert.Equal(reference.NextUInt64(), random.NextUInt64()); // as many draws as negative elements
+    }
+
     [Fact]
     public void Short_buffers_are_refused_before_anything_is_drawn()
     {
@@ -75,6 +99,8 @@ public class DropoutTests
         float[] shared = new float[10];
         Assert.Throws<ArgumentException>(() => Kernels.DropoutTraining(shared, new float[10], shared, 0.2f, random));
         Assert.Throws<ArgumentException>(() => Kernels.AlphaDropoutTraining(shared, new float[10], shared, 0.2f, random));
+        Assert.Throws<ArgumentException>(() => Kernels.RReluTraining(shared, new float[10], shared, 0.1f, 0.3f, random));
+        Assert.Throws<ArgumentException>(() => Kernels.RReluTraining(new float[10], new float[10], new float[9], 0.1f, 0.3f, random));
         Assert.Equal(twin.NextUInt64(), random.NextUInt64());
     }
 
