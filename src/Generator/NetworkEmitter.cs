@@ -720,8 +720,11 @@ internal static class NetworkEmitter
         string statistics = $"s.Slice({so}, {c}), s.Slice({so + c}, {c})";
         string coefficients = $"{(b.Scale ? $"p.Slice({b.GammaOffset}, {c})" : "default")}, {(b.Center ? $"p.Slice({b.BetaOffset}, {c})" : "default")}";
         string sums = $"{(b.Scale ? $"dp.Slice({b.GammaOffset}, {c})" : "default")}, {(b.Center ? $"dp.Slice({b.BetaOffset}, {c})" : "default")}";
+        // The normalization's input: the network's, or a layer's output that needs no gradient (a dropout, say).
+        int source = plan.Resolve(b.InputNode);
+        string input = plan.Act(source);
         string Call(string kernelGradient, string tail = "") =>
-            $"{K}.BatchNormDenseBackward(x, {statistics}, {coefficients}, {g}, {kernel}, {kernelGradient}, {sums}, n, {c}, {u}{tail});";
+            $"{K}.BatchNormDenseBackward({input}, {statistics}, {coefficients}, {g}, {kernel}, {kernelGradient}, {sums}, n, {c}, {u}{tail});";
         w.Open($"if (Layers.{b.PropertyName}.Trainable)");
         w.Line($"// With {b.Name}'s γ and β gradients, from G = x̂ᵀ·dZ (no dZ·Wᵀ).");
         w.Open($"if (Layers.{l.PropertyName}.Trainable)");
@@ -729,8 +732,9 @@ internal static class NetworkEmitter
         {
             int j = FusedIndex(spec, i), sc = plan.SavedCoefficients(i);
             w.Open("if (fuse)");
-            // MaterializeGradients recomputes the kernel's gradient from the step's input and γ, β.
-            w.Line("SaveInput(x, n);");
+            // MaterializeGradients recomputes the kernel's gradient from the step's input (the network's, saved; a
+            // layer's stays in the workspace) and γ, β.
+            if (source < 0) w.Line("SaveInput(x, n);");
             if (b.Scale) w.Line($"p.Slice({b.GammaOffset}, {c}).CopyTo(s.Slice({sc}, {c}));");
             if (b.Center) w.Line($"p.Slice({b.BetaOffset}, {c}).CopyTo(s.Slice({sc + c}, {c}));");
             w.Line(Call("default", ", true, rate"));
@@ -947,9 +951,11 @@ internal static class NetworkEmitter
     /// (<see cref="Plan.NormalizedInput"/>): then a fused step saves a copy of it.
     /// </summary>
     private static bool FusedReadsInput(NetworkSpec spec, Plan plan) =>
-        spec.Layers.Where(IsFusable).Any(l => plan.Resolve(l.InputNode) < 0) || HasNormalizedFusedKernel(spec, plan);
+        spec.Layers.Where(IsFusable).Any(l => plan.Resolve(l.InputNode) < 0)
+        || Enumerable.Range(0, spec.Layers.Count).Any(i => IsFusable(spec.Layers[i]) && plan.NormalizedInput(i) is int bn && bn >= 0
+            && plan.Resolve(spec.Layers[bn].InputNode) < 0);
 
-    /// <summary>Whether a fusable dense layer reads a normalization of the network's input (<see cref="Plan.NormalizedInput"/>).</summary>
+    /// <summary>Whether a fusable dense layer reads a normalization whose input needs no gradient (<see cref="Plan.NormalizedInput"/>).</summary>
     private static bool HasNormalizedFusedKernel(NetworkSpec spec, Plan plan) =>
         Enumerable.Range(0, spec.Layers.Count).Any(i => IsFusable(spec.Layers[i]) && plan.NormalizedInput(i) >= 0);
 
@@ -1005,7 +1011,9 @@ internal static class NetworkEmitter
                 LayerSpec b = layers[bn];
                 int c = l.InputWidth, so = plan.BatchNormScratch(bn), sc = plan.SavedCoefficients(i);
                 string gamma = b.Scale ? $"s.Slice({sc}, {c})" : "default", beta = b.Center ? $"s.Slice({sc + c}, {c})" : "default";
-                w.Line($"if (_pendingNormalized[{j}]) {K}.BatchNormDenseBackward(new {ROS}(_savedInput, 0, n * InputSize), s.Slice({so}, {c}), s.Slice({so + c}, {c}), "
+                int source = plan.Resolve(b.InputNode);
+                string normalized = source < 0 ? $"new {ROS}(_savedInput, 0, n * InputSize)" : ActSlice(spec, plan, source);
+                w.Line($"if (_pendingNormalized[{j}]) {K}.BatchNormDenseBackward({normalized}, s.Slice({so}, {c}), s.Slice({so + c}, {c}), "
                     + $"{gamma}, {beta}, {GradSlice(spec, plan, i)}, default, dp.Slice({l.KernelOffset}, {c * l.Units}), default, default, n, {c}, {l.Units});");
                 w.Line($"else {product}");
             }
@@ -1250,7 +1258,7 @@ internal static class NetworkEmitter
                 bool upstream = NeedsGradient(l.InputNode) || (l.Kind is LayerKind.Add or LayerKind.Concat && NeedsGradient(l.ReferenceNode));
                 _needsGradient[i] = !IsAlias(i) && (parameters || upstream);
             }
-            // Dense layers fed by a normalization of the network's input (Kernels.BatchNormDenseBackward), and where a
+            // Dense layers fed by a normalization whose input needs no gradient (Kernels.BatchNormDenseBackward), and where a
             // fused step keeps that normalization's γ and β for MaterializeGradients.
             _normalizedInput = new int[count];
             _savedCoefficients = new int[count];
@@ -1332,8 +1340,8 @@ internal static class NetworkEmitter
 
         /// <summary>
         /// The batch normalization whose γ and β gradients dense layer <paramref name="layer"/> computes with its own
-        /// (<c>Kernels.BatchNormDenseBackward</c>), or −1: a normalization with γ or β of the network's input, read by
-        /// that dense layer only — its output gradient <c>dZ·Wᵀ</c>, a product as large as the weight gradient, is then
+        /// (<c>Kernels.BatchNormDenseBackward</c>), or −1: a normalization with γ or β whose input needs no gradient (the
+        /// network's input, or layers without parameters after it, such as a dropout), read by that dense layer only — its output gradient <c>dZ·Wᵀ</c>, a product as large as the weight gradient, is then
         /// never formed.
         /// </summary>
         public int NormalizedInput(int layer) => _normalizedInput[layer];
@@ -1352,7 +1360,8 @@ internal static class NetworkEmitter
             int bn = Resolve(l.InputNode);
             if (bn < 0) return -1;
             LayerSpec b = layers[bn];
-            if (b.Kind != LayerKind.BatchNorm || Resolve(b.InputNode) >= 0 || !(b.Scale || b.Center) || b.InputWidth != l.InputWidth) return -1;
+            // (Its input needs no gradient: the network's input, or layers without parameters before it.)
+            if (b.Kind != LayerKind.BatchNorm || NeedsGradient(b.InputNode) || !(b.Scale || b.Center) || b.InputWidth != l.InputWidth) return -1;
             for (int j = 0; j < layers.Count; j++)
             {
                 if (j == layer || IsAlias(j)) continue;

@@ -85,6 +85,7 @@ public class GeneratorBehaviourTests
     [InlineData("[Dense(30, Activation.Relu)] [Dropout(0.2)] [Dense(10, Activation.Softmax)]", 1, false)]
     [InlineData("[BatchNorm(Name = \"norm\")] [Dense(30, Activation.Relu)] [Concat(\"norm\")] [Dense(10, Activation.Softmax)]", 2, false)]
     [InlineData("[Tanh] [Dense(30, Activation.Relu)] [Dense(10, Activation.Softmax)]", 1, false)]
+    [InlineData("[Dropout(0.2)] [BatchNorm] [Dense(30, Activation.Relu)] [Dense(10, Activation.Softmax)]", 1, true)]
     public void Only_gradients_something_learns_from_are_computed(string layers, int inputGradients, bool normalizedInput)
     {
         GeneratorHarness.Result result = GeneratorHarness.Run($"using NetDsl; namespace Demo; [Network(20)] {layers} public partial class G {{ }}");

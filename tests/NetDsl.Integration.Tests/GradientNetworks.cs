@@ -86,6 +86,9 @@ public partial class GradInputActivation { }
 [Network(6)] [Dropout(0.3, Name = "dropped")] [Dense(5, Activation.Tanh)] [Concat("dropped")] [Dense(4, Activation.Softmax)]
 public partial class GradConcatWithoutGradient { }
 
+[Network(2, 3)] [Flatten] [Dropout(0.3)] [BatchNorm] [Dense(5, Activation.Tanh)] [Dense(4, Activation.Softmax)]
+public partial class GradDroppedBatchNorm { }
+
 [Network(6, Loss = Loss.CategoricalCrossentropy)] [Dense(5, Activation.Tanh)] [Dense(4, Activation.Softmax)]
 public partial class GradCategorical { }
 

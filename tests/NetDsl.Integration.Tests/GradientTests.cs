@@ -39,6 +39,7 @@ public class GradientTests
         yield return new object[] { "input dropout", (Func<INetwork>)(() => new GradInputDropout(34)) };
         yield return new object[] { "input activation", (Func<INetwork>)(() => new GradInputActivation(35)) };
         yield return new object[] { "concat of a dropped input", (Func<INetwork>)(() => new GradConcatWithoutGradient(36)) };
+        yield return new object[] { "batch norm of a dropped input", (Func<INetwork>)(() => new GradDroppedBatchNorm(37)) };
         yield return new object[] { "categorical", (Func<INetwork>)(() => new GradCategorical(16)) };
         yield return new object[] { "logits", (Func<INetwork>)(() => new GradLogits(17)) };
         yield return new object[] { "binary multi", (Func<INetwork>)(() => new GradBinaryMulti(18)) };
