@@ -90,10 +90,12 @@ internal static class NetworkEmitter
         {
             // A fused plain-SGD step updates these kernels without storing their gradients; the gradients are computed
             // from the step's saved inputs and output gradients when Gradients is read (or before the workspace is reused).
-            w.Line($"private readonly bool[] _pendingKernels = new bool[{FusedKernels(spec).Length}];");
+            // Per kernel: 0 (nothing pending), or how its step computed it: xᵀ·dZ, or with its input normalization's
+            // gradients (Kernels.BatchNormDenseBackward, a trainable normalization of an input that needs no gradient).
+            w.Line($"private readonly byte[] _pendingKernels = new byte[{FusedKernels(spec).Length}];");
+            w.Line("private const byte PendingProduct = 1;");
+            if (HasNormalizedFusedKernel(spec, plan)) w.Line("private const byte PendingNormalized = 2;");
             w.Line("private bool _gradientsPending;");
-            // Which of them came from Kernels.BatchNormDenseBackward (a trainable normalization of the input before them).
-            if (HasNormalizedFusedKernel(spec, plan)) w.Line($"private readonly bool[] _pendingNormalized = new bool[{FusedKernels(spec).Length}];");
         }
         if (SavesInput(spec, plan)) w.Line("private float[] _savedInput = global::System.Array.Empty<float>();");
         if (SplitsRows(spec)) w.Line("private RowSplitJob? _rowJob;");
@@ -706,8 +708,8 @@ internal static class NetworkEmitter
     }
 
     /// <summary>
-    /// Dense layer <paramref name="i"/>'s backward pass when it reads batch normalization <paramref name="bn"/> of the
-    /// network's input (<see cref="Plan.NormalizedInput"/>): a trainable (training-mode) normalization gets its γ and β
+    /// Dense layer <paramref name="i"/>'s backward pass when it reads batch normalization <paramref name="bn"/> of an
+    /// input that needs no gradient (<see cref="Plan.NormalizedInput"/>): a trainable (training-mode) normalization gets its γ and β
     /// gradients, and the kernel its gradient or fused step, from <c>Kernels.BatchNormDenseBackward</c>, without the
     /// normalization's output gradient; a frozen one (inference mode) needs no gradient, so the kernel's is computed as
     /// for any dense layer.
@@ -725,6 +727,8 @@ internal static class NetworkEmitter
         string input = plan.Act(source);
         string Call(string kernelGradient, string tail = "") =>
             $"{K}.BatchNormDenseBackward({input}, {statistics}, {coefficients}, {g}, {kernel}, {kernelGradient}, {sums}, n, {c}, {u}{tail});";
+        // A trainable dense layer's bias gradient is the pass's column sums of dZ: the kernel writes it.
+        string bias = l.UseBias ? $", biasGradient: dp.Slice({l.BiasOffset}, {u})" : "";
         w.Open($"if (Layers.{b.PropertyName}.Trainable)");
         w.Line($"// With {b.Name}'s γ and β gradients, from G = x̂ᵀ·dZ (no dZ·Wᵀ).");
         w.Open($"if (Layers.{l.PropertyName}.Trainable)");
@@ -737,22 +741,20 @@ internal static class NetworkEmitter
             if (source < 0) w.Line("SaveInput(x, n);");
             if (b.Scale) w.Line($"p.Slice({b.GammaOffset}, {c}).CopyTo(s.Slice({sc}, {c}));");
             if (b.Center) w.Line($"p.Slice({b.BetaOffset}, {c}).CopyTo(s.Slice({sc + c}, {c}));");
-            w.Line(Call("default", ", true, rate"));
-            w.Line($"_pendingKernels[{j}] = true;");
-            w.Line($"_pendingNormalized[{j}] = true;");
+            w.Line(Call("default", ", true, rate" + bias));
+            w.Line($"_pendingKernels[{j}] = PendingNormalized;");
             w.Close();
-            w.Line($"else {Call($"dp.Slice({l.KernelOffset}, {c * u})")}");
+            w.Line($"else {Call($"dp.Slice({l.KernelOffset}, {c * u})", bias)}");
         }
         else
         {
-            w.Line(Call($"dp.Slice({l.KernelOffset}, {c * u})"));
+            w.Line(Call($"dp.Slice({l.KernelOffset}, {c * u})", bias));
         }
-        if (l.UseBias) w.Line($"{K}.SumRows({g}, dp.Slice({l.BiasOffset}, {u}), n, {u});");
         w.Close();
         w.Line($"else {Call("default")}");
         w.Close();
         w.Open("else");
-        EmitWeightGradient(w, spec, i, plan.Act(bn), g, saveInput: false, normalized: true);
+        EmitWeightGradient(w, spec, i, plan.Act(bn), g, saveInput: false);
         w.Close();
     }
 
@@ -762,7 +764,7 @@ internal static class NetworkEmitter
     /// update without its gradient (<paramref name="saveInput"/>: the layer reads the network's input, which is kept
     /// for MaterializeGradients).
     /// </summary>
-    private static void EmitWeightGradient(SourceWriter w, NetworkSpec spec, int i, string input, string g, bool saveInput, bool normalized = false)
+    private static void EmitWeightGradient(SourceWriter w, NetworkSpec spec, int i, string input, string g, bool saveInput)
     {
         LayerSpec l = spec.Layers[i];
         int kernelLength = l.InputWidth * l.Units;
@@ -773,8 +775,7 @@ internal static class NetworkEmitter
             w.Open("if (fuse)");
             if (saveInput) w.Line("SaveInput(x, n);");
             w.Line($"{K}.MatMulTNStep({input}, {g}, pw.Slice({l.KernelOffset}, {kernelLength}), rate, {l.InputWidth}, n, {l.Units});");
-            w.Line($"_pendingKernels[{FusedIndex(spec, i)}] = true;");
-            if (normalized) w.Line($"_pendingNormalized[{FusedIndex(spec, i)}] = false;");
+            w.Line($"_pendingKernels[{FusedIndex(spec, i)}] = PendingProduct;");
             w.Close();
             w.Line($"else {K}.MatMulTN({input}, {g}, dp.Slice({l.KernelOffset}, {kernelLength}), {l.InputWidth}, n, {l.Units});");
         }
@@ -951,9 +952,8 @@ internal static class NetworkEmitter
     /// (<see cref="Plan.NormalizedInput"/>): then a fused step saves a copy of it.
     /// </summary>
     private static bool FusedReadsInput(NetworkSpec spec, Plan plan) =>
-        spec.Layers.Where(IsFusable).Any(l => plan.Resolve(l.InputNode) < 0)
-        || Enumerable.Range(0, spec.Layers.Count).Any(i => IsFusable(spec.Layers[i]) && plan.NormalizedInput(i) is int bn && bn >= 0
-            && plan.Resolve(spec.Layers[bn].InputNode) < 0);
+        Enumerable.Range(0, spec.Layers.Count).Any(i => IsFusable(spec.Layers[i])
+            && plan.Resolve(plan.NormalizedInput(i) is int bn && bn >= 0 ? spec.Layers[bn].InputNode : spec.Layers[i].InputNode) < 0);
 
     /// <summary>Whether a fusable dense layer reads a normalization whose input needs no gradient (<see cref="Plan.NormalizedInput"/>).</summary>
     private static bool HasNormalizedFusedKernel(NetworkSpec spec, Plan plan) =>
@@ -992,18 +992,16 @@ internal static class NetworkEmitter
         w.Line($"{S} grads = _gradients;");
         w.Line($"{S} dp = _storage.Gradients;");
         if (HasNormalizedFusedKernel(spec, plan)) w.Line($"{S} s = _scratch;");
+        // A layer's output as the step left it, or the network's input, saved by the step where it left a gradient
+        // pending (a frozen layer saves nothing).
+        string Input(int node) => node < 0 ? $"new {ROS}(_savedInput, 0, n * InputSize)" : ActSlice(spec, plan, node);
         for (int i = 0; i < layers.Count; i++)
         {
             LayerSpec l = layers[i];
             if (!IsFusable(l)) continue;
-            int inputNode = plan.Resolve(l.InputNode);
-            // The step's input, saved by the step only where it left this gradient pending (a frozen layer saves nothing).
-            string input = inputNode < 0 ? $"new {ROS}(_savedInput, 0, n * InputSize)" : ActSlice(spec, plan, inputNode);
             int j = FusedIndex(spec, i);
             w.Line($"// {i}: {l.Name} ({l.TypeName})");
-            w.Open($"if (_pendingKernels[{j}])");
-            w.Line($"_pendingKernels[{j}] = false;");
-            string product = $"{K}.MatMulTN({input}, {GradSlice(spec, plan, i)}, dp.Slice({l.KernelOffset}, {l.InputWidth * l.Units}), {l.InputWidth}, n, {l.Units});";
+            string product = $"{K}.MatMulTN({Input(plan.Resolve(l.InputNode))}, {GradSlice(spec, plan, i)}, dp.Slice({l.KernelOffset}, {l.InputWidth * l.Units}), {l.InputWidth}, n, {l.Units});";
             int bn = plan.NormalizedInput(i);
             if (bn >= 0)
             {
@@ -1011,18 +1009,16 @@ internal static class NetworkEmitter
                 LayerSpec b = layers[bn];
                 int c = l.InputWidth, so = plan.BatchNormScratch(bn), sc = plan.SavedCoefficients(i);
                 string gamma = b.Scale ? $"s.Slice({sc}, {c})" : "default", beta = b.Center ? $"s.Slice({sc + c}, {c})" : "default";
-                int source = plan.Resolve(b.InputNode);
-                string normalized = source < 0 ? $"new {ROS}(_savedInput, 0, n * InputSize)" : ActSlice(spec, plan, source);
-                w.Line($"if (_pendingNormalized[{j}]) {K}.BatchNormDenseBackward({normalized}, s.Slice({so}, {c}), s.Slice({so + c}, {c}), "
+                w.Line($"if (_pendingKernels[{j}] == PendingNormalized) {K}.BatchNormDenseBackward({Input(plan.Resolve(b.InputNode))}, s.Slice({so}, {c}), s.Slice({so + c}, {c}), "
                     + $"{gamma}, {beta}, {GradSlice(spec, plan, i)}, default, dp.Slice({l.KernelOffset}, {c * l.Units}), default, default, n, {c}, {l.Units});");
-                w.Line($"else {product}");
+                w.Line($"else if (_pendingKernels[{j}] == PendingProduct) {product}");
             }
             else
             {
-                w.Line(product);
+                w.Line($"if (_pendingKernels[{j}] == PendingProduct) {product}");
             }
-            w.Close();
         }
+        w.Line("global::System.Array.Clear(_pendingKernels);");
         w.Close();
     }
 

@@ -97,18 +97,26 @@ public sealed class SeededRandom
 
     /// <summary>Returns the next 64 random bits (one xoshiro256** step).</summary>
     /// <returns>A uniformly distributed 64-bit value.</returns>
-    public ulong NextUInt64()
+    public ulong NextUInt64() => Step(ref _s0, ref _s1, ref _s2, ref _s3);
+
+    /// <summary>One xoshiro256** step on a state (the fields, or <see cref="NextFloats"/>'s copy of them in registers).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static ulong Step(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
     {
-        ulong result = RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = RotateLeft(_s3, 45);
+        ulong result = RotateLeft(s1 * 5, 7) * 9;
+        ulong t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = RotateLeft(s3, 45);
         return result;
     }
+
+    /// <summary>The float in [0, 1) of 64 random bits: their top 24 bits times 2^-24 (exact; through an int, which converts faster than a ulong).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static float UnitFloat(ulong bits) => (int)(bits >> 40) * (1.0f / (1 << 24));
 
     /// <summary>Returns the next 32 random bits (the high half of <see cref="NextUInt64"/>).</summary>
     /// <returns>A uniformly distributed 32-bit value.</returns>
@@ -116,7 +124,7 @@ public sealed class SeededRandom
 
     /// <summary>Returns a uniformly distributed float in [0, 1), with 24 random bits (every multiple of 2^-24).</summary>
     /// <returns>A value <c>x</c> with <c>0 &lt;= x &lt; 1</c>.</returns>
-    public float NextFloat() => (NextUInt64() >> 40) * (1.0f / (1 << 24));
+    public float NextFloat() => UnitFloat(NextUInt64());
 
     /// <summary>
     /// Fills <paramref name="destination"/> with the next <c>destination.Length</c> values of <see cref="NextFloat()"/>,
@@ -127,18 +135,7 @@ public sealed class SeededRandom
     public void NextFloats(Span<float> destination)
     {
         ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
-        for (int i = 0; i < destination.Length; i++)
-        {
-            ulong result = RotateLeft(s1 * 5, 7) * 9;
-            ulong t = s1 << 17;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = RotateLeft(s3, 45);
-            destination[i] = (int)(result >> 40) * (1.0f / (1 << 24)); // (below 2^24: exact either way, and an int converts faster)
-        }
+        for (int i = 0; i < destination.Length; i++) destination[i] = UnitFloat(Step(ref s0, ref s1, ref s2, ref s3));
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 

@@ -163,8 +163,7 @@ public static partial class Kernels
     {
         ArgumentNullException.ThrowIfNull(random);
         int n = x.Length;
-        if (y.Length < n || slopes.Length < n) throw new ArgumentException("Output or slope buffer too short.");
-        if (x.Overlaps(slopes[..n])) throw new ArgumentException("The slopes must not overlap the input: they receive the uniforms first.", nameof(slopes));
+        CheckDrawBuffers(x, y, slopes, nameof(slopes));
         float range = upper - lower;
         // One draw per element below zero (or NaN), in order, as one NextFloat each: count them, draw them in bulk into
         // the front of the slopes, then place them from the back — the k-th draw goes to the k-th such element, whose

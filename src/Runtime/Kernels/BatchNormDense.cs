@@ -39,10 +39,14 @@ public static partial class Kernels
     /// <see cref="Sgd"/>'s update give).
     /// </param>
     /// <param name="rate">The step's learning rate.</param>
+    /// <param name="biasGradient">
+    /// Receives <c>σ = Σₙ dZₙ</c>, which is the dense layer's bias gradient (the pass needs it anyway); empty when not wanted.
+    /// </param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void BatchNormDenseBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> savedMean, ReadOnlySpan<float> savedInvStd,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> outputGradient, Span<float> kernel, Span<float> kernelGradient,
-        Span<float> gammaGradient, Span<float> betaGradient, int batch, int features, int units, bool step = false, float rate = 0f)
+        Span<float> gammaGradient, Span<float> betaGradient, int batch, int features, int units, bool step = false, float rate = 0f,
+        Span<float> biasGradient = default)
     {
         if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "Sizes must not be negative.");
         if (features < 0) throw new ArgumentOutOfRangeException(nameof(features), features, "Sizes must not be negative.");
@@ -60,7 +64,12 @@ public static partial class Kernels
         if (!kernelGradient.IsEmpty) CheckLength(kernelGradient, size, nameof(kernelGradient));
         if (!gammaGradient.IsEmpty) CheckLength(gammaGradient, features, nameof(gammaGradient));
         if (!betaGradient.IsEmpty) CheckLength(betaGradient, features, nameof(betaGradient));
-        if (!readsKernel && kernelGradient.IsEmpty) return;
+        if (!biasGradient.IsEmpty) CheckLength(biasGradient, units, nameof(biasGradient));
+        if (!readsKernel && kernelGradient.IsEmpty)
+        {
+            if (!biasGradient.IsEmpty) SumRows(outputGradient, biasGradient, batch, units);
+            return;
+        }
 
         // x̂ = x·s + (−μ·s), as BatchNormBackward computes it.
         Span<float> xhat = Scratch.Get(4, batch * features + features);
@@ -75,7 +84,7 @@ public static partial class Kernels
         }
         // σ = Σₙ dZₙ; G = x̂ᵀ·dZ — into the kernel gradient, which it becomes row by row, or into scratch.
         Span<float> sums = Scratch.Get(5, units + (kernelGradient.IsEmpty ? size : 0));
-        Span<float> sigma = sums[..units];
+        Span<float> sigma = biasGradient.IsEmpty ? sums[..units] : biasGradient[..units];
         Span<float> g = kernelGradient.IsEmpty ? sums.Slice(units, size) : kernelGradient[..size];
         SumRows(outputGradient, sigma, batch, units);
 
@@ -147,33 +156,21 @@ public static partial class Kernels
             {
                 Vector256<float> accG = Vector256<float>.Zero, accB = Vector256<float>.Zero;
                 Vector256<float> gv = Vector256.Create(gam), bv = Vector256.Create(bet), rate = Vector256.Create(negRate);
-                if (sums && step)
+                // (The branches on sums, dst and step are the same for every column: predicted, not paid.)
+                for (; j < full; j += 8)
                 {
-                    for (; j < full; j += 8)
+                    Vector256<float> gj = Avx.LoadVector256(g + j), sj = Avx.LoadVector256(sigma + j);
+                    Vector256<float> wv = w == null ? default : Avx.LoadVector256(w + j);
+                    if (sums)
                     {
-                        Vector256<float> wv = Avx.LoadVector256(w + j), gj = Avx.LoadVector256(g + j), sj = Avx.LoadVector256(sigma + j);
                         accG = Fma.MultiplyAdd(wv, gj, accG);
                         accB = Fma.MultiplyAdd(wv, sj, accB);
-                        Avx.Store(w + j, wv + Fma.MultiplyAdd(gj, gv, bv * sj) * rate);
                     }
-                }
-                else if (sums)
-                {
-                    for (; j < full; j += 8)
+                    if (dst != null)
                     {
-                        Vector256<float> wv = Avx.LoadVector256(w + j), gj = Avx.LoadVector256(g + j), sj = Avx.LoadVector256(sigma + j);
-                        accG = Fma.MultiplyAdd(wv, gj, accG);
-                        accB = Fma.MultiplyAdd(wv, sj, accB);
-                        if (writes) Avx.Store(g + j, Fma.MultiplyAdd(gj, gv, bv * sj));
+                        Vector256<float> t = Fma.MultiplyAdd(gj, gv, bv * sj);
+                        Avx.Store(dst + j, step ? wv + t * rate : t);
                     }
-                }
-                else if (step)
-                {
-                    for (; j < full; j += 8) Avx.Store(w + j, Avx.LoadVector256(w + j) + Fma.MultiplyAdd(Avx.LoadVector256(g + j), gv, bv * Avx.LoadVector256(sigma + j)) * rate);
-                }
-                else if (writes)
-                {
-                    for (; j < full; j += 8) Avx.Store(g + j, Fma.MultiplyAdd(Avx.LoadVector256(g + j), gv, bv * Avx.LoadVector256(sigma + j)));
                 }
                 dg = Vector256.Sum(accG);
                 db = Vector256.Sum(accB);

@@ -63,9 +63,7 @@ public static partial class Kernels
     {
         ArgumentNullException.ThrowIfNull(random);
         int n = x.Length;
-        CheckLength(y, n, nameof(y));
-        CheckLength(mask, n, nameof(mask));
-        if (x.Overlaps(mask[..n])) throw new ArgumentException("The mask must not overlap the input: it receives the uniforms first.", nameof(mask));
+        CheckDrawBuffers(x, y, mask, nameof(mask));
         float scale = 1f / (1f - rate);
         // The uniforms first (in order, as one NextFloat per element), then the factors and products in vectors.
         random.NextFloats(mask[..n]);
@@ -102,9 +100,7 @@ public static partial class Kernels
     {
         ArgumentNullException.ThrowIfNull(random);
         int n = x.Length;
-        CheckLength(y, n, nameof(y));
-        CheckLength(mask, n, nameof(mask));
-        if (x.Overlaps(mask[..n])) throw new ArgumentException("The mask must not overlap the input: it receives the uniforms first.", nameof(mask));
+        CheckDrawBuffers(x, y, mask, nameof(mask));
         (double a, double b) = AlphaDropoutAffine(rate);
         float alphaP = -SeluLambdaAlpha;
         random.NextFloats(mask[..n]); // the uniforms, in order, then each element's keep from its own
@@ -133,6 +129,18 @@ public static partial class Kernels
                 py[i] = (float)(a * (keep ? px[i] : alphaP) + b);
             }
         }
+    }
+
+    /// <summary>
+    /// The buffers of a training kernel that first draws its uniforms into <paramref name="draws"/> (dropout, alpha
+    /// dropout, RReLU): <paramref name="y"/> and <paramref name="draws"/> as long as <paramref name="x"/>, and
+    /// <paramref name="draws"/> apart from it — checked before anything is drawn.
+    /// </summary>
+    private static void CheckDrawBuffers(ReadOnlySpan<float> x, Span<float> y, Span<float> draws, string drawsName)
+    {
+        CheckLength(y, x.Length, nameof(y));
+        CheckLength(draws, x.Length, drawsName);
+        if (x.Overlaps(draws[..x.Length])) throw new ArgumentException($"'{drawsName}' must not overlap the input: it receives the uniforms first.", drawsName);
     }
 
     /// <summary>The affine correction (a, b) of alpha dropout at <paramref name="rate"/>.</summary>

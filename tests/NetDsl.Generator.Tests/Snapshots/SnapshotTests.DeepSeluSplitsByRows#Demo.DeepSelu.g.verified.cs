@@ -53,7 +53,8 @@ namespace Demo
         private float[] _activations = global::System.Array.Empty<float>();
         private float[] _gradients = global::System.Array.Empty<float>();
         private int _activationCapacity, _gradientCapacity, _lastBatch, _inUse;
-        private readonly bool[] _pendingKernels = new bool[3];
+        private readonly byte[] _pendingKernels = new byte[3];
+        private const byte PendingProduct = 1;
         private bool _gradientsPending;
         private float[] _savedInput = global::System.Array.Empty<float>();
         private RowSplitJob? _rowJob;
@@ -364,7 +365,7 @@ namespace Demo
                 if (fuse)
                 {
                     global::NetDsl.Kernels.MatMulTNStep(a3, g4, pw.Slice(98700, 1000), rate, 100, n, 10);
-                    _pendingKernels[2] = true;
+                    _pendingKernels[2] = PendingProduct;
                 }
                 else global::NetDsl.Kernels.MatMulTN(a3, g4, dp.Slice(98700, 1000), 100, n, 10);
                 global::NetDsl.Kernels.SumRows(g4, dp.Slice(99700, 10), n, 10);
@@ -377,7 +378,7 @@ namespace Demo
                 if (fuse)
                 {
                     global::NetDsl.Kernels.MatMulTNStep(a2, g3, pw.Slice(88600, 10000), rate, 100, n, 100);
-                    _pendingKernels[1] = true;
+                    _pendingKernels[1] = PendingProduct;
                 }
                 else global::NetDsl.Kernels.MatMulTN(a2, g3, dp.Slice(88600, 10000), 100, n, 100);
                 global::NetDsl.Kernels.SumRows(g3, dp.Slice(98600, 100), n, 100);
@@ -398,7 +399,7 @@ namespace Demo
                 {
                     SaveInput(x, n);
                     global::NetDsl.Kernels.MatMulTNStep(x, g1, pw.Slice(0, 78400), rate, 784, n, 100);
-                    _pendingKernels[0] = true;
+                    _pendingKernels[0] = PendingProduct;
                 }
                 else global::NetDsl.Kernels.MatMulTN(x, g1, dp.Slice(0, 78400), 784, n, 100);
                 global::NetDsl.Kernels.SumRows(g1, dp.Slice(78400, 100), n, 100);
@@ -476,7 +477,7 @@ namespace Demo
                         if (fuse)
                         {
                             global::NetDsl.Kernels.MatMulTNStep(x, grads.Slice(n * 0, n * 100), pw.Slice(0, 78400), rate, 784, n, 100);
-                            _pendingKernels[0] = true;
+                            _pendingKernels[0] = PendingProduct;
                         }
                         else global::NetDsl.Kernels.MatMulTN(x, grads.Slice(n * 0, n * 100), dp.Slice(0, 78400), 784, n, 100);
                         global::NetDsl.Kernels.SumRows(grads.Slice(n * 0, n * 100), dp.Slice(78400, 100), n, 100);
@@ -501,7 +502,7 @@ namespace Demo
                         if (fuse)
                         {
                             global::NetDsl.Kernels.MatMulTNStep(acts.Slice(n * 100, n * 100), grads.Slice(n * 200, n * 100), pw.Slice(88600, 10000), rate, 100, n, 100);
-                            _pendingKernels[1] = true;
+                            _pendingKernels[1] = PendingProduct;
                         }
                         else global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 100, n * 100), grads.Slice(n * 200, n * 100), dp.Slice(88600, 10000), 100, n, 100);
                         global::NetDsl.Kernels.SumRows(grads.Slice(n * 200, n * 100), dp.Slice(98600, 100), n, 100);
@@ -516,7 +517,7 @@ namespace Demo
                         if (fuse)
                         {
                             global::NetDsl.Kernels.MatMulTNStep(acts.Slice(n * 200, n * 100), grads.Slice(n * 300, n * 10), pw.Slice(98700, 1000), rate, 100, n, 10);
-                            _pendingKernels[2] = true;
+                            _pendingKernels[2] = PendingProduct;
                         }
                         else global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 200, n * 100), grads.Slice(n * 300, n * 10), dp.Slice(98700, 1000), 100, n, 10);
                         global::NetDsl.Kernels.SumRows(grads.Slice(n * 300, n * 10), dp.Slice(99700, 10), n, 10);
@@ -645,23 +646,12 @@ namespace Demo
             global::System.Span<float> grads = _gradients;
             global::System.Span<float> dp = _storage.Gradients;
             // 1: dense (Dense)
-            if (_pendingKernels[0])
-            {
-                _pendingKernels[0] = false;
-                global::NetDsl.Kernels.MatMulTN(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), grads.Slice(n * 0, n * 100), dp.Slice(0, 78400), 784, n, 100);
-            }
+            if (_pendingKernels[0] == PendingProduct) global::NetDsl.Kernels.MatMulTN(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), grads.Slice(n * 0, n * 100), dp.Slice(0, 78400), 784, n, 100);
             // 3: dense_2 (Dense)
-            if (_pendingKernels[1])
-            {
-                _pendingKernels[1] = false;
-                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 100, n * 100), grads.Slice(n * 200, n * 100), dp.Slice(88600, 10000), 100, n, 100);
-            }
+            if (_pendingKernels[1] == PendingProduct) global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 100, n * 100), grads.Slice(n * 200, n * 100), dp.Slice(88600, 10000), 100, n, 100);
             // 4: dense_3 (Dense)
-            if (_pendingKernels[2])
-            {
-                _pendingKernels[2] = false;
-                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 200, n * 100), grads.Slice(n * 300, n * 10), dp.Slice(98700, 1000), 100, n, 10);
-            }
+            if (_pendingKernels[2] == PendingProduct) global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 200, n * 100), grads.Slice(n * 300, n * 10), dp.Slice(98700, 1000), 100, n, 10);
+            global::System.Array.Clear(_pendingKernels);
         }
     }
 }

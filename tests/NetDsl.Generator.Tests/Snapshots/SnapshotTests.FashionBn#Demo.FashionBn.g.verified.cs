@@ -55,9 +55,10 @@ namespace Demo
         private float[] _activations = global::System.Array.Empty<float>();
         private float[] _gradients = global::System.Array.Empty<float>();
         private int _activationCapacity, _gradientCapacity, _lastBatch, _inUse;
-        private readonly bool[] _pendingKernels = new bool[3];
+        private readonly byte[] _pendingKernels = new byte[3];
+        private const byte PendingProduct = 1;
+        private const byte PendingNormalized = 2;
         private bool _gradientsPending;
-        private readonly bool[] _pendingNormalized = new bool[3];
         private float[] _savedInput = global::System.Array.Empty<float>();
 
         /// <summary>Creates the network with every parameter initialized deterministically from <paramref name="seed"/> (Keras's initializers).</summary>
@@ -374,7 +375,7 @@ namespace Demo
                 if (fuse)
                 {
                     global::NetDsl.Kernels.MatMulTNStep(a5, g6, pw.Slice(267968, 1000), rate, 100, n, 10);
-                    _pendingKernels[2] = true;
+                    _pendingKernels[2] = PendingProduct;
                 }
                 else global::NetDsl.Kernels.MatMulTN(a5, g6, dp.Slice(267968, 1000), 100, n, 10);
                 global::NetDsl.Kernels.SumRows(g6, dp.Slice(268968, 10), n, 10);
@@ -390,7 +391,7 @@ namespace Demo
                 if (fuse)
                 {
                     global::NetDsl.Kernels.MatMulTNStep(a3, g4, pw.Slice(237668, 30000), rate, 300, n, 100);
-                    _pendingKernels[1] = true;
+                    _pendingKernels[1] = PendingProduct;
                 }
                 else global::NetDsl.Kernels.MatMulTN(a3, g4, dp.Slice(237668, 30000), 300, n, 100);
                 global::NetDsl.Kernels.SumRows(g4, dp.Slice(267668, 100), n, 100);
@@ -410,12 +411,10 @@ namespace Demo
                         SaveInput(x, n);
                         p.Slice(0, 784).CopyTo(s.Slice(2368, 784));
                         p.Slice(784, 784).CopyTo(s.Slice(3152, 784));
-                        global::NetDsl.Kernels.BatchNormDenseBackward(x, s.Slice(0, 784), s.Slice(784, 784), p.Slice(0, 784), p.Slice(784, 784), g2, new global::System.Span<float>(_storage.Parameters, 1568, 235200), default, dp.Slice(0, 784), dp.Slice(784, 784), n, 784, 300, true, rate);
-                        _pendingKernels[0] = true;
-                        _pendingNormalized[0] = true;
+                        global::NetDsl.Kernels.BatchNormDenseBackward(x, s.Slice(0, 784), s.Slice(784, 784), p.Slice(0, 784), p.Slice(784, 784), g2, new global::System.Span<float>(_storage.Parameters, 1568, 235200), default, dp.Slice(0, 784), dp.Slice(784, 784), n, 784, 300, true, rate, biasGradient: dp.Slice(236768, 300));
+                        _pendingKernels[0] = PendingNormalized;
                     }
-                    else global::NetDsl.Kernels.BatchNormDenseBackward(x, s.Slice(0, 784), s.Slice(784, 784), p.Slice(0, 784), p.Slice(784, 784), g2, new global::System.Span<float>(_storage.Parameters, 1568, 235200), dp.Slice(1568, 235200), dp.Slice(0, 784), dp.Slice(784, 784), n, 784, 300);
-                    global::NetDsl.Kernels.SumRows(g2, dp.Slice(236768, 300), n, 300);
+                    else global::NetDsl.Kernels.BatchNormDenseBackward(x, s.Slice(0, 784), s.Slice(784, 784), p.Slice(0, 784), p.Slice(784, 784), g2, new global::System.Span<float>(_storage.Parameters, 1568, 235200), dp.Slice(1568, 235200), dp.Slice(0, 784), dp.Slice(784, 784), n, 784, 300, biasGradient: dp.Slice(236768, 300));
                 }
                 else global::NetDsl.Kernels.BatchNormDenseBackward(x, s.Slice(0, 784), s.Slice(784, 784), p.Slice(0, 784), p.Slice(784, 784), g2, new global::System.Span<float>(_storage.Parameters, 1568, 235200), default, dp.Slice(0, 784), dp.Slice(784, 784), n, 784, 300);
             }
@@ -426,8 +425,7 @@ namespace Demo
                     if (fuse)
                     {
                         global::NetDsl.Kernels.MatMulTNStep(a1, g2, pw.Slice(1568, 235200), rate, 784, n, 300);
-                        _pendingKernels[0] = true;
-                        _pendingNormalized[0] = false;
+                        _pendingKernels[0] = PendingProduct;
                     }
                     else global::NetDsl.Kernels.MatMulTN(a1, g2, dp.Slice(1568, 235200), 784, n, 300);
                     global::NetDsl.Kernels.SumRows(g2, dp.Slice(236768, 300), n, 300);
@@ -506,24 +504,13 @@ namespace Demo
             global::System.Span<float> dp = _storage.Gradients;
             global::System.Span<float> s = _scratch;
             // 2: dense (Dense)
-            if (_pendingKernels[0])
-            {
-                _pendingKernels[0] = false;
-                if (_pendingNormalized[0]) global::NetDsl.Kernels.BatchNormDenseBackward(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), s.Slice(0, 784), s.Slice(784, 784), s.Slice(2368, 784), s.Slice(3152, 784), grads.Slice(n * 0, n * 300), default, dp.Slice(1568, 235200), default, default, n, 784, 300);
-                else global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 784), grads.Slice(n * 0, n * 300), dp.Slice(1568, 235200), 784, n, 300);
-            }
+            if (_pendingKernels[0] == PendingNormalized) global::NetDsl.Kernels.BatchNormDenseBackward(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), s.Slice(0, 784), s.Slice(784, 784), s.Slice(2368, 784), s.Slice(3152, 784), grads.Slice(n * 0, n * 300), default, dp.Slice(1568, 235200), default, default, n, 784, 300);
+            else if (_pendingKernels[0] == PendingProduct) global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 784), grads.Slice(n * 0, n * 300), dp.Slice(1568, 235200), 784, n, 300);
             // 4: dense_1 (Dense)
-            if (_pendingKernels[1])
-            {
-                _pendingKernels[1] = false;
-                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1084, n * 300), grads.Slice(n * 600, n * 100), dp.Slice(237668, 30000), 300, n, 100);
-            }
+            if (_pendingKernels[1] == PendingProduct) global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1084, n * 300), grads.Slice(n * 600, n * 100), dp.Slice(237668, 30000), 300, n, 100);
             // 6: dense_2 (Dense)
-            if (_pendingKernels[2])
-            {
-                _pendingKernels[2] = false;
-                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1484, n * 100), grads.Slice(n * 800, n * 10), dp.Slice(267968, 1000), 100, n, 10);
-            }
+            if (_pendingKernels[2] == PendingProduct) global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1484, n * 100), grads.Slice(n * 800, n * 10), dp.Slice(267968, 1000), 100, n, 10);
+            global::System.Array.Clear(_pendingKernels);
         }
     }
 }

@@ -57,9 +57,10 @@ namespace Demo
         private float[] _activations = global::System.Array.Empty<float>();
         private float[] _gradients = global::System.Array.Empty<float>();
         private int _activationCapacity, _gradientCapacity, _lastBatch, _inUse;
-        private readonly bool[] _pendingKernels = new bool[3];
+        private readonly byte[] _pendingKernels = new byte[3];
+        private const byte PendingProduct = 1;
+        private const byte PendingNormalized = 2;
         private bool _gradientsPending;
-        private readonly bool[] _pendingNormalized = new bool[3];
         private float[] _savedInput = global::System.Array.Empty<float>();
 
         /// <summary>Creates the network with every parameter initialized deterministically from <paramref name="seed"/> (Keras's initializers).</summary>
@@ -392,7 +393,7 @@ namespace Demo
                 if (fuse)
                 {
                     global::NetDsl.Kernels.MatMulTNStep(a7, g8, pw.Slice(267568, 1000), rate, 100, n, 10);
-                    _pendingKernels[2] = true;
+                    _pendingKernels[2] = PendingProduct;
                 }
                 else global::NetDsl.Kernels.MatMulTN(a7, g8, dp.Slice(267568, 1000), 100, n, 10);
                 global::NetDsl.Kernels.SumRows(g8, dp.Slice(268568, 10), n, 10);
@@ -410,7 +411,7 @@ namespace Demo
                 if (fuse)
                 {
                     global::NetDsl.Kernels.MatMulTNStep(a4, g5, pw.Slice(237368, 30000), rate, 300, n, 100);
-                    _pendingKernels[1] = true;
+                    _pendingKernels[1] = PendingProduct;
                 }
                 else global::NetDsl.Kernels.MatMulTN(a4, g5, dp.Slice(237368, 30000), 300, n, 100);
             }
@@ -432,8 +433,7 @@ namespace Demo
                         p.Slice(0, 784).CopyTo(s.Slice(2368, 784));
                         p.Slice(784, 784).CopyTo(s.Slice(3152, 784));
                         global::NetDsl.Kernels.BatchNormDenseBackward(x, s.Slice(0, 784), s.Slice(784, 784), p.Slice(0, 784), p.Slice(784, 784), g2, new global::System.Span<float>(_storage.Parameters, 1568, 235200), default, dp.Slice(0, 784), dp.Slice(784, 784), n, 784, 300, true, rate);
-                        _pendingKernels[0] = true;
-                        _pendingNormalized[0] = true;
+                        _pendingKernels[0] = PendingNormalized;
                     }
                     else global::NetDsl.Kernels.BatchNormDenseBackward(x, s.Slice(0, 784), s.Slice(784, 784), p.Slice(0, 784), p.Slice(784, 784), g2, new global::System.Span<float>(_storage.Parameters, 1568, 235200), dp.Slice(1568, 235200), dp.Slice(0, 784), dp.Slice(784, 784), n, 784, 300);
                 }
@@ -446,8 +446,7 @@ namespace Demo
                     if (fuse)
                     {
                         global::NetDsl.Kernels.MatMulTNStep(a1, g2, pw.Slice(1568, 235200), rate, 784, n, 300);
-                        _pendingKernels[0] = true;
-                        _pendingNormalized[0] = false;
+                        _pendingKernels[0] = PendingProduct;
                     }
                     else global::NetDsl.Kernels.MatMulTN(a1, g2, dp.Slice(1568, 235200), 784, n, 300);
                 }
@@ -525,24 +524,13 @@ namespace Demo
             global::System.Span<float> dp = _storage.Gradients;
             global::System.Span<float> s = _scratch;
             // 2: dense (Dense)
-            if (_pendingKernels[0])
-            {
-                _pendingKernels[0] = false;
-                if (_pendingNormalized[0]) global::NetDsl.Kernels.BatchNormDenseBackward(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), s.Slice(0, 784), s.Slice(784, 784), s.Slice(2368, 784), s.Slice(3152, 784), grads.Slice(n * 0, n * 300), default, dp.Slice(1568, 235200), default, default, n, 784, 300);
-                else global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 784), grads.Slice(n * 0, n * 300), dp.Slice(1568, 235200), 784, n, 300);
-            }
+            if (_pendingKernels[0] == PendingNormalized) global::NetDsl.Kernels.BatchNormDenseBackward(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), s.Slice(0, 784), s.Slice(784, 784), s.Slice(2368, 784), s.Slice(3152, 784), grads.Slice(n * 0, n * 300), default, dp.Slice(1568, 235200), default, default, n, 784, 300);
+            else if (_pendingKernels[0] == PendingProduct) global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 784), grads.Slice(n * 0, n * 300), dp.Slice(1568, 235200), 784, n, 300);
             // 5: dense_1 (Dense)
-            if (_pendingKernels[1])
-            {
-                _pendingKernels[1] = false;
-                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1384, n * 300), grads.Slice(n * 900, n * 100), dp.Slice(237368, 30000), 300, n, 100);
-            }
+            if (_pendingKernels[1] == PendingProduct) global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1384, n * 300), grads.Slice(n * 900, n * 100), dp.Slice(237368, 30000), 300, n, 100);
             // 8: dense_2 (Dense)
-            if (_pendingKernels[2])
-            {
-                _pendingKernels[2] = false;
-                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1884, n * 100), grads.Slice(n * 1200, n * 10), dp.Slice(267568, 1000), 100, n, 10);
-            }
+            if (_pendingKernels[2] == PendingProduct) global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 1884, n * 100), grads.Slice(n * 1200, n * 10), dp.Slice(267568, 1000), 100, n, 10);
+            global::System.Array.Clear(_pendingKernels);
         }
     }
 }

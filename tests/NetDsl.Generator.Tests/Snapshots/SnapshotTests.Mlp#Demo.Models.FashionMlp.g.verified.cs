@@ -52,7 +52,8 @@ namespace Demo.Models
         private float[] _activations = global::System.Array.Empty<float>();
         private float[] _gradients = global::System.Array.Empty<float>();
         private int _activationCapacity, _gradientCapacity, _lastBatch, _inUse;
-        private readonly bool[] _pendingKernels = new bool[3];
+        private readonly byte[] _pendingKernels = new byte[3];
+        private const byte PendingProduct = 1;
         private bool _gradientsPending;
         private float[] _savedInput = global::System.Array.Empty<float>();
 
@@ -334,7 +335,7 @@ namespace Demo.Models
                 if (fuse)
                 {
                     global::NetDsl.Kernels.MatMulTNStep(a2, g3, pw.Slice(265600, 1000), rate, 100, n, 10);
-                    _pendingKernels[2] = true;
+                    _pendingKernels[2] = PendingProduct;
                 }
                 else global::NetDsl.Kernels.MatMulTN(a2, g3, dp.Slice(265600, 1000), 100, n, 10);
                 global::NetDsl.Kernels.SumRows(g3, dp.Slice(266600, 10), n, 10);
@@ -347,7 +348,7 @@ namespace Demo.Models
                 if (fuse)
                 {
                     global::NetDsl.Kernels.MatMulTNStep(a1, g2, pw.Slice(235500, 30000), rate, 300, n, 100);
-                    _pendingKernels[1] = true;
+                    _pendingKernels[1] = PendingProduct;
                 }
                 else global::NetDsl.Kernels.MatMulTN(a1, g2, dp.Slice(235500, 30000), 300, n, 100);
                 global::NetDsl.Kernels.SumRows(g2, dp.Slice(265500, 100), n, 100);
@@ -360,7 +361,7 @@ namespace Demo.Models
                 {
                     SaveInput(x, n);
                     global::NetDsl.Kernels.MatMulTNStep(x, g1, pw.Slice(0, 235200), rate, 784, n, 300);
-                    _pendingKernels[0] = true;
+                    _pendingKernels[0] = PendingProduct;
                 }
                 else global::NetDsl.Kernels.MatMulTN(x, g1, dp.Slice(0, 235200), 784, n, 300);
                 global::NetDsl.Kernels.SumRows(g1, dp.Slice(235200, 300), n, 300);
@@ -435,23 +436,12 @@ namespace Demo.Models
             global::System.Span<float> grads = _gradients;
             global::System.Span<float> dp = _storage.Gradients;
             // 1: dense (Dense)
-            if (_pendingKernels[0])
-            {
-                _pendingKernels[0] = false;
-                global::NetDsl.Kernels.MatMulTN(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), grads.Slice(n * 0, n * 300), dp.Slice(0, 235200), 784, n, 300);
-            }
+            if (_pendingKernels[0] == PendingProduct) global::NetDsl.Kernels.MatMulTN(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), grads.Slice(n * 0, n * 300), dp.Slice(0, 235200), 784, n, 300);
             // 2: dense_1 (Dense)
-            if (_pendingKernels[1])
-            {
-                _pendingKernels[1] = false;
-                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 300), grads.Slice(n * 300, n * 100), dp.Slice(235500, 30000), 300, n, 100);
-            }
+            if (_pendingKernels[1] == PendingProduct) global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 0, n * 300), grads.Slice(n * 300, n * 100), dp.Slice(235500, 30000), 300, n, 100);
             // 3: dense_2 (Dense)
-            if (_pendingKernels[2])
-            {
-                _pendingKernels[2] = false;
-                global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 300, n * 100), grads.Slice(n * 400, n * 10), dp.Slice(265600, 1000), 100, n, 10);
-            }
+            if (_pendingKernels[2] == PendingProduct) global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 300, n * 100), grads.Slice(n * 400, n * 10), dp.Slice(265600, 1000), 100, n, 10);
+            global::System.Array.Clear(_pendingKernels);
         }
     }
 }

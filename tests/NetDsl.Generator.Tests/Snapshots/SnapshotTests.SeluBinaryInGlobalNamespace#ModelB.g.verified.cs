@@ -51,7 +51,8 @@ partial class ModelB : global::NetDsl.INetwork
     private float[] _activations = global::System.Array.Empty<float>();
     private float[] _gradients = global::System.Array.Empty<float>();
     private int _activationCapacity, _gradientCapacity, _lastBatch, _inUse;
-    private readonly bool[] _pendingKernels = new bool[3];
+    private readonly byte[] _pendingKernels = new byte[3];
+    private const byte PendingProduct = 1;
     private bool _gradientsPending;
     private float[] _savedInput = global::System.Array.Empty<float>();
 
@@ -367,7 +368,7 @@ partial class ModelB : global::NetDsl.INetwork
             if (fuse)
             {
                 global::NetDsl.Kernels.MatMulTNStep(a3, g4, pw.Slice(265600, 100), rate, 100, n, 1);
-                _pendingKernels[2] = true;
+                _pendingKernels[2] = PendingProduct;
             }
             else global::NetDsl.Kernels.MatMulTN(a3, g4, dp.Slice(265600, 100), 100, n, 1);
             global::NetDsl.Kernels.SumRows(g4, dp.Slice(265700, 1), n, 1);
@@ -380,7 +381,7 @@ partial class ModelB : global::NetDsl.INetwork
             if (fuse)
             {
                 global::NetDsl.Kernels.MatMulTNStep(a2, g3, pw.Slice(235500, 30000), rate, 300, n, 100);
-                _pendingKernels[1] = true;
+                _pendingKernels[1] = PendingProduct;
             }
             else global::NetDsl.Kernels.MatMulTN(a2, g3, dp.Slice(235500, 30000), 300, n, 100);
             global::NetDsl.Kernels.SumRows(g3, dp.Slice(265500, 100), n, 100);
@@ -395,7 +396,7 @@ partial class ModelB : global::NetDsl.INetwork
             {
                 SaveInput(x, n);
                 global::NetDsl.Kernels.MatMulTNStep(x, g1, pw.Slice(0, 235200), rate, 784, n, 300);
-                _pendingKernels[0] = true;
+                _pendingKernels[0] = PendingProduct;
             }
             else global::NetDsl.Kernels.MatMulTN(x, g1, dp.Slice(0, 235200), 784, n, 300);
             global::NetDsl.Kernels.SumRows(g1, dp.Slice(235200, 300), n, 300);
@@ -486,22 +487,11 @@ partial class ModelB : global::NetDsl.INetwork
         global::System.Span<float> grads = _gradients;
         global::System.Span<float> dp = _storage.Gradients;
         // 1: dense (Dense)
-        if (_pendingKernels[0])
-        {
-            _pendingKernels[0] = false;
-            global::NetDsl.Kernels.MatMulTN(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), grads.Slice(n * 0, n * 300), dp.Slice(0, 235200), 784, n, 300);
-        }
+        if (_pendingKernels[0] == PendingProduct) global::NetDsl.Kernels.MatMulTN(new global::System.ReadOnlySpan<float>(_savedInput, 0, n * InputSize), grads.Slice(n * 0, n * 300), dp.Slice(0, 235200), 784, n, 300);
         // 3: dense_1 (Dense)
-        if (_pendingKernels[1])
-        {
-            _pendingKernels[1] = false;
-            global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 300, n * 300), grads.Slice(n * 600, n * 100), dp.Slice(235500, 30000), 300, n, 100);
-        }
+        if (_pendingKernels[1] == PendingProduct) global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 300, n * 300), grads.Slice(n * 600, n * 100), dp.Slice(235500, 30000), 300, n, 100);
         // 4: dense_2 (Dense)
-        if (_pendingKernels[2])
-        {
-            _pendingKernels[2] = false;
-            global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 900, n * 100), grads.Slice(n * 700, n * 1), dp.Slice(265600, 100), 100, n, 1);
-        }
+        if (_pendingKernels[2] == PendingProduct) global::NetDsl.Kernels.MatMulTN(acts.Slice(n * 900, n * 100), grads.Slice(n * 700, n * 1), dp.Slice(265600, 100), 100, n, 1);
+        global::System.Array.Clear(_pendingKernels);
     }
 }

@@ -94,8 +94,11 @@ public class BatchNormDenseTests
         new Sgd(rate).Apply(expected, dW, new[] { new ParameterVariable(0, c * u, 0, VariableKind.Kernel, true) });
 
         float[] w = (float[])k.W.Clone(), stepGamma = new float[dGamma.Length], stepBeta = new float[dBeta.Length];
-        Kernels.BatchNormDenseBackward(k.X, k.Mean, k.InvStd, k.Gamma, k.Beta, k.Dz, w, default, stepGamma, stepBeta, n, c, u, step: true, rate: rate);
+        float[] bias = new float[u], expectedBias = new float[u];
+        Kernels.BatchNormDenseBackward(k.X, k.Mean, k.InvStd, k.Gamma, k.Beta, k.Dz, w, default, stepGamma, stepBeta, n, c, u, step: true, rate: rate, biasGradient: bias);
         Assert.Equal(expected, w);
+        Kernels.SumRows(k.Dz, expectedBias, n, u);
+        Assert.Equal(expectedBias, bias); // the dense layer's bias gradient, as SumRows gives it
         Assert.Equal(dGamma, stepGamma); // from the weights before the step
         Assert.Equal(dBeta, stepBeta);
 
@@ -109,6 +112,10 @@ public class BatchNormDenseTests
         float[] alone = new float[c * u];
         Kernels.BatchNormDenseBackward(k.X, k.Mean, k.InvStd, k.Gamma, k.Beta, k.Dz, default, alone, default, default, n, c, u);
         Assert.Equal(dW, alone);
+        // The bias gradient alone.
+        float[] biasAlone = new float[u];
+        Kernels.BatchNormDenseBackward(k.X, k.Mean, k.InvStd, k.Gamma, k.Beta, k.Dz, default, default, default, default, n, c, u, biasGradient: biasAlone);
+        Assert.Equal(expectedBias, biasAlone);
     }
 
     [Theory]
