@@ -647,50 +647,72 @@ public static partial class Kernels
     /// time, into a row of partial sums that stays in L1 — each row of B is read once, front to back, which the
     /// hardware prefetchers follow (a one-sample product is bound by reading the weights, not by the FMAs). Each
     /// column's sum runs over the depth in order.
+    /// <para>
+    /// The rows of B whose element of a is zero are skipped: their terms <c>0·b</c> are zeros, and adding a zero leaves
+    /// a sum as it is, so for finite weights the result is the same, bit for bit, while those rows are never read — and
+    /// a sample's inputs are often zero (an image's background: half of a Fashion-MNIST image's pixels; a ReLU layer's
+    /// inactive units). Only a non-finite weight (∞ or NaN) in a skipped row would have made a difference: 0·∞ is NaN.
+    /// </para>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void GemvRows(GemmArgs* g, int c0, int c1)
     {
         int width = c1 - c0, k = g->K;
         long ldb = g->Ldb;
-        // The row of partial sums goes in the thread's packing buffer (unused on this path), whole vectors.
-        float* s = PackBuffer(width + 8);
+        // The row of partial sums goes in the thread's packing buffer (unused on this path), whole vectors, and after it
+        // the indices of the rows of B to read.
+        int sumLength = (width + 15) & ~7;
+        float* s = PackBuffer(sumLength + k);
+        int* rows = (int*)(s + sumLength);
         float* a = g->A;
         float* b = g->B + c0;
+        int count = 0;
+        for (int p = 0; p < k; p++)
+        {
+            rows[count] = p;
+            count += a[p] != 0f ? 1 : 0;
+        }
         int full = width & ~7;
         Vector256<float> tail = LaneMask(width - full);
         bool masked = full < width;
-        int p = 0;
-        if (k >= 4)
+        int q = 0;
+        if (count >= 4)
         {
-            Vector256<float> x0 = Vector256.Create(a[0]), x1 = Vector256.Create(a[1]), x2 = Vector256.Create(a[2]), x3 = Vector256.Create(a[3]);
-            float* b1 = b + ldb, b2 = b + 2 * ldb, b3 = b + 3 * ldb;
+            Vector256<float> x0 = Vector256.Create(a[rows[0]]), x1 = Vector256.Create(a[rows[1]]), x2 = Vector256.Create(a[rows[2]]), x3 = Vector256.Create(a[rows[3]]);
+            float* b0 = b + rows[0] * ldb, b1 = b + rows[1] * ldb, b2 = b + rows[2] * ldb, b3 = b + rows[3] * ldb;
             for (int j = 0; j < full; j += 8)
-                Avx.Store(s + j, Fma.MultiplyAdd(x3, Avx.LoadVector256(b3 + j), Fma.MultiplyAdd(x2, Avx.LoadVector256(b2 + j), Fma.MultiplyAdd(x1, Avx.LoadVector256(b1 + j), x0 * Avx.LoadVector256(b + j)))));
+                Avx.Store(s + j, Fma.MultiplyAdd(x3, Avx.LoadVector256(b3 + j), Fma.MultiplyAdd(x2, Avx.LoadVector256(b2 + j), Fma.MultiplyAdd(x1, Avx.LoadVector256(b1 + j), x0 * Avx.LoadVector256(b0 + j)))));
             if (masked)
-                Avx.Store(s + full, Fma.MultiplyAdd(x3, Avx.MaskLoad(b3 + full, tail), Fma.MultiplyAdd(x2, Avx.MaskLoad(b2 + full, tail), Fma.MultiplyAdd(x1, Avx.MaskLoad(b1 + full, tail), x0 * Avx.MaskLoad(b + full, tail)))));
-            p = 4;
+                Avx.Store(s + full, Fma.MultiplyAdd(x3, Avx.MaskLoad(b3 + full, tail), Fma.MultiplyAdd(x2, Avx.MaskLoad(b2 + full, tail), Fma.MultiplyAdd(x1, Avx.MaskLoad(b1 + full, tail), x0 * Avx.MaskLoad(b0 + full, tail)))));
+            q = 4;
+        }
+        else if (count > 0)
+        {
+            Vector256<float> x0 = Vector256.Create(a[rows[0]]);
+            float* b0 = b + rows[0] * ldb;
+            for (int j = 0; j < full; j += 8) Avx.Store(s + j, x0 * Avx.LoadVector256(b0 + j));
+            if (masked) Avx.Store(s + full, x0 * Avx.MaskLoad(b0 + full, tail));
+            q = 1;
         }
         else
         {
-            Vector256<float> x0 = Vector256.Create(a[0]);
-            for (int j = 0; j < full; j += 8) Avx.Store(s + j, x0 * Avx.LoadVector256(b + j));
-            if (masked) Avx.Store(s + full, x0 * Avx.MaskLoad(b + full, tail));
-            p = 1;
+            // Nothing to add (a is zero, or the depth is): the sums are zero.
+            for (int j = 0; j < full; j += 8) Avx.Store(s + j, Vector256<float>.Zero);
+            if (masked) Avx.Store(s + full, Vector256<float>.Zero);
         }
-        for (; p + 4 <= k; p += 4)
+        for (; q + 4 <= count; q += 4)
         {
-            Vector256<float> x0 = Vector256.Create(a[p]), x1 = Vector256.Create(a[p + 1]), x2 = Vector256.Create(a[p + 2]), x3 = Vector256.Create(a[p + 3]);
-            float* b0 = b + p * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+            Vector256<float> x0 = Vector256.Create(a[rows[q]]), x1 = Vector256.Create(a[rows[q + 1]]), x2 = Vector256.Create(a[rows[q + 2]]), x3 = Vector256.Create(a[rows[q + 3]]);
+            float* b0 = b + rows[q] * ldb, b1 = b + rows[q + 1] * ldb, b2 = b + rows[q + 2] * ldb, b3 = b + rows[q + 3] * ldb;
             for (int j = 0; j < full; j += 8)
                 Avx.Store(s + j, Fma.MultiplyAdd(x3, Avx.LoadVector256(b3 + j), Fma.MultiplyAdd(x2, Avx.LoadVector256(b2 + j), Fma.MultiplyAdd(x1, Avx.LoadVector256(b1 + j), Fma.MultiplyAdd(x0, Avx.LoadVector256(b0 + j), Avx.LoadVector256(s + j))))));
             if (masked)
                 Avx.Store(s + full, Fma.MultiplyAdd(x3, Avx.MaskLoad(b3 + full, tail), Fma.MultiplyAdd(x2, Avx.MaskLoad(b2 + full, tail), Fma.MultiplyAdd(x1, Avx.MaskLoad(b1 + full, tail), Fma.MultiplyAdd(x0, Avx.MaskLoad(b0 + full, tail), Avx.LoadVector256(s + full))))));
         }
-        for (; p < k; p++)
+        for (; q < count; q++)
         {
-            Vector256<float> x0 = Vector256.Create(a[p]);
-            float* b0 = b + p * ldb;
+            Vector256<float> x0 = Vector256.Create(a[rows[q]]);
+            float* b0 = b + rows[q] * ldb;
             for (int j = 0; j < full; j += 8) Avx.Store(s + j, Fma.MultiplyAdd(x0, Avx.LoadVector256(b0 + j), Avx.LoadVector256(s + j)));
             if (masked) Avx.Store(s + full, Fma.MultiplyAdd(x0, Avx.MaskLoad(b0 + full, tail), Avx.LoadVector256(s + full)));
         }

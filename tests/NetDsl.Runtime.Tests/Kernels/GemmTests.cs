@@ -232,6 +232,76 @@ public class GemmTests
         for (int j = 0; j < n; j++) Assert.Equal(expected[j], y[j], Tolerance(k));
     }
 
+    /// <summary>
+    /// One sample's product as the kernel sums it, every term included: each column's sum over the depth in order
+    /// (the first term a product, the others fused multiply-adds), and, where the weights are split by depth (more than
+    /// 128 Ki floats), the chunks' partial sums (about eight chunks of whole rows, at least 16) added in chunk order.
+    /// </summary>
+    private static float[] OneSampleProductInOrder(float[] x, float[] w, int k, int n)
+    {
+        int chunk = (long)k * n >= 128 * 1024 ? Math.Max(16, (k + 7) / 8) : k;
+        var y = new float[n];
+        for (int j = 0; j < n; j++)
+        {
+            float total = 0f;
+            for (int p0 = 0; p0 < k; p0 += chunk)
+            {
+                float s = x[p0] * w[p0 * n + j];
+                for (int p = p0 + 1; p < Math.Min(p0 + chunk, k); p++) s = MathF.FusedMultiplyAdd(x[p], w[p * n + j], s);
+                total = p0 == 0 ? s : total + s;
+            }
+            y[j] = total;
+        }
+        return y;
+    }
+
+    public static TheoryData<int, int, double> SparseSamples => new()
+    {
+        // the row-streamed product (groups of four rows and the remainder), the split by depth, a chunk without any
+        // non-zero input, an input with no non-zero element, and one with a single one
+        { 37, 50, 0.5 }, { 300, 100, 0.5 }, { 3, 20, 0.5 }, { 784, 300, 0.5 }, { 1100, 131, 0.9 }, { 784, 300, 1.0 }, { 40, 64, 1.0 },
+        { 784, 300, 0.999 },
+    };
+
+    [Theory]
+    [MemberData(nameof(SparseSamples))]
+    public void One_sample_products_skip_zero_inputs_and_give_the_same_values(int k, int n, double zeroShare)
+    {
+        // A sample's zero inputs (an image's background) add nothing: the product skips their rows of weights. The
+        // result is the sum with every term, value for value; weights that are never read (NaN here) do not show.
+        float[] x = Random(k, 31), w = Random(k * n, 32);
+        var r = new SeededRandom(33);
+        for (int p = 0; p < k; p++)
+        {
+            if (r.NextDouble() < zeroShare) x[p] = p % 2 == 0 ? 0f : -0f;
+        }
+        if (zeroShare == 0.999) x[k / 2] = 1.5f;
+        if (k == 1100) Array.Clear(x, 0, 150); // the first chunk (138 rows) has no non-zero input
+        float[] expected = OneSampleProductInOrder(x, w, k, n);
+        var y = new float[n];
+        Kernels.MatMul(x, w, y, 1, k, n);
+        Assert.Equal(expected, y);
+
+        float[] unread = (float[])w.Clone();
+        for (int p = 0; p < k; p++)
+        {
+            if (x[p] == 0f) Array.Fill(unread, float.NaN, p * n, n);
+        }
+        Array.Fill(y, 7f);
+        Kernels.MatMul(x, unread, y, 1, k, n);
+        Assert.Equal(expected, y);
+    }
+
+    [Fact]
+    public void One_sample_products_do_not_skip_a_nan_input()
+    {
+        float[] x = new float[300], w = Random(300 * 100, 34), y = new float[100];
+        x[7] = float.NaN;
+        x[8] = 2f;
+        Kernels.MatMul(x, w, y, 1, 300, 100);
+        Assert.All(y, v => Assert.True(float.IsNaN(v)));
+    }
+
     [Fact]
     public void Short_buffers_are_refused()
     {
