@@ -666,8 +666,25 @@ public static partial class Kernels
         int* rows = (int*)(s + sumLength);
         float* a = g->A;
         float* b = g->B + c0;
-        int count = 0;
-        for (int p = 0; p < k; p++)
+        int count = 0, p0 = 0;
+        // Eight inputs at a time: where none is zero (a dense layer's input), their indices in one store.
+        var indices = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        for (; p0 + 8 <= k; p0 += 8)
+        {
+            uint zeros = Vector256.Equals(Avx.LoadVector256(a + p0), Vector256<float>.Zero).ExtractMostSignificantBits();
+            if (zeros == 0)
+            {
+                Avx.Store(rows + count, indices + Vector256.Create(p0));
+                count += 8;
+                continue;
+            }
+            for (int p = p0; p < p0 + 8; p++, zeros >>= 1)
+            {
+                rows[count] = p;
+                count += (int)(~zeros & 1);
+            }
+        }
+        for (int p = p0; p < k; p++)
         {
             rows[count] = p;
             count += a[p] != 0f ? 1 : 0;
@@ -675,11 +692,36 @@ public static partial class Kernels
         int full = width & ~7;
         Vector256<float> tail = LaneMask(width - full);
         bool masked = full < width;
+        // Every row (a dense input: SELU's, say) is read by its index, without the list.
+        if (count == k) GemvSums<EveryRow>(a, b, ldb, rows, count, s, full, masked, tail);
+        else GemvSums<ListedRows>(a, b, ldb, rows, count, s, full, masked, tail);
+        float* c = g->C + c0;
+        for (int j = 0; j < full; j += 8) FinishVector(g, c + j, Avx.LoadVector256(s + j), c0 + j, default, false, g->Accumulate);
+        if (masked) FinishVector(g, c + full, Avx.LoadVector256(s + full), c0 + full, tail, true, g->Accumulate);
+        if (g->Epilogue == Epilogue.ExpLinear) ExpLinearRows(g, c, 1, width);
+    }
+
+    private interface IRowList { static abstract bool Every { get; } }
+    private struct EveryRow : IRowList { public static bool Every => true; }
+    private struct ListedRows : IRowList { public static bool Every => false; }
+
+    /// <summary>The q-th row of B to read: q itself when every row is read, else the list's q-th entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int Row<TR>(int* rows, int q) where TR : struct, IRowList => TR.Every ? q : rows[q];
+
+    /// <summary>
+    /// The sums of <see cref="GemvRows"/> over <paramref name="count"/> rows of B (four at a time) into the row
+    /// <paramref name="s"/>: each column's sum in row order, the first term a product.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void GemvSums<TR>(float* a, float* b, long ldb, int* rows, int count, float* s, int full, bool masked, Vector256<float> tail)
+        where TR : struct, IRowList
+    {
         int q = 0;
         if (count >= 4)
         {
-            Vector256<float> x0 = Vector256.Create(a[rows[0]]), x1 = Vector256.Create(a[rows[1]]), x2 = Vector256.Create(a[rows[2]]), x3 = Vector256.Create(a[rows[3]]);
-            float* b0 = b + rows[0] * ldb, b1 = b + rows[1] * ldb, b2 = b + rows[2] * ldb, b3 = b + rows[3] * ldb;
+            Vector256<float> x0 = Vector256.Create(a[Row<TR>(rows, 0)]), x1 = Vector256.Create(a[Row<TR>(rows, 1)]), x2 = Vector256.Create(a[Row<TR>(rows, 2)]), x3 = Vector256.Create(a[Row<TR>(rows, 3)]);
+            float* b0 = b + Row<TR>(rows, 0) * ldb, b1 = b + Row<TR>(rows, 1) * ldb, b2 = b + Row<TR>(rows, 2) * ldb, b3 = b + Row<TR>(rows, 3) * ldb;
             for (int j = 0; j < full; j += 8)
                 Avx.Store(s + j, Fma.MultiplyAdd(x3, Avx.LoadVector256(b3 + j), Fma.MultiplyAdd(x2, Avx.LoadVector256(b2 + j), Fma.MultiplyAdd(x1, Avx.LoadVector256(b1 + j), x0 * Avx.LoadVector256(b0 + j)))));
             if (masked)
@@ -688,8 +730,8 @@ public static partial class Kernels
         }
         else if (count > 0)
         {
-            Vector256<float> x0 = Vector256.Create(a[rows[0]]);
-            float* b0 = b + rows[0] * ldb;
+            Vector256<float> x0 = Vector256.Create(a[Row<TR>(rows, 0)]);
+            float* b0 = b + Row<TR>(rows, 0) * ldb;
             for (int j = 0; j < full; j += 8) Avx.Store(s + j, x0 * Avx.LoadVector256(b0 + j));
             if (masked) Avx.Store(s + full, x0 * Avx.MaskLoad(b0 + full, tail));
             q = 1;
@@ -702,8 +744,8 @@ public static partial class Kernels
         }
         for (; q + 4 <= count; q += 4)
         {
-            Vector256<float> x0 = Vector256.Create(a[rows[q]]), x1 = Vector256.Create(a[rows[q + 1]]), x2 = Vector256.Create(a[rows[q + 2]]), x3 = Vector256.Create(a[rows[q + 3]]);
-            float* b0 = b + rows[q] * ldb, b1 = b + rows[q + 1] * ldb, b2 = b + rows[q + 2] * ldb, b3 = b + rows[q + 3] * ldb;
+            Vector256<float> x0 = Vector256.Create(a[Row<TR>(rows, q)]), x1 = Vector256.Create(a[Row<TR>(rows, q + 1)]), x2 = Vector256.Create(a[Row<TR>(rows, q + 2)]), x3 = Vector256.Create(a[Row<TR>(rows, q + 3)]);
+            float* b0 = b + Row<TR>(rows, q) * ldb, b1 = b + Row<TR>(rows, q + 1) * ldb, b2 = b + Row<TR>(rows, q + 2) * ldb, b3 = b + Row<TR>(rows, q + 3) * ldb;
             for (int j = 0; j < full; j += 8)
                 Avx.Store(s + j, Fma.MultiplyAdd(x3, Avx.LoadVector256(b3 + j), Fma.MultiplyAdd(x2, Avx.LoadVector256(b2 + j), Fma.MultiplyAdd(x1, Avx.LoadVector256(b1 + j), Fma.MultiplyAdd(x0, Avx.LoadVector256(b0 + j), Avx.LoadVector256(s + j))))));
             if (masked)
@@ -711,15 +753,11 @@ public static partial class Kernels
         }
         for (; q < count; q++)
         {
-            Vector256<float> x0 = Vector256.Create(a[rows[q]]);
-            float* b0 = b + rows[q] * ldb;
+            Vector256<float> x0 = Vector256.Create(a[Row<TR>(rows, q)]);
+            float* b0 = b + Row<TR>(rows, q) * ldb;
             for (int j = 0; j < full; j += 8) Avx.Store(s + j, Fma.MultiplyAdd(x0, Avx.LoadVector256(b0 + j), Avx.LoadVector256(s + j)));
             if (masked) Avx.Store(s + full, Fma.MultiplyAdd(x0, Avx.MaskLoad(b0 + full, tail), Avx.LoadVector256(s + full)));
         }
-        float* c = g->C + c0;
-        for (int j = 0; j < full; j += 8) FinishVector(g, c + j, Avx.LoadVector256(s + j), c0 + j, default, false, g->Accumulate);
-        if (masked) FinishVector(g, c + full, Avx.LoadVector256(s + full), c0 + full, tail, true, g->Accumulate);
-        if (g->Epilogue == Epilogue.ExpLinear) ExpLinearRows(g, c, 1, width);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -261,6 +261,8 @@ public class GemmTests
         // non-zero input, an input with no non-zero element, and one with a single one
         { 37, 50, 0.5 }, { 300, 100, 0.5 }, { 3, 20, 0.5 }, { 784, 300, 0.5 }, { 1100, 131, 0.9 }, { 784, 300, 1.0 }, { 40, 64, 1.0 },
         { 784, 300, 0.999 },
+        // few zeros: groups of eight inputs without a zero (listed in one store) between groups with some
+        { 784, 300, 0.1 }, { 300, 100, 0.1 }, { 37, 50, 0.1 },
     };
 
     [Theory]
