@@ -220,6 +220,9 @@ public static partial class Kernels
         for (int i = r0; i < r1; i++)
         {
             float a = g->TransposedA ? g->A[i] : g->A[(long)i * g->Lda];
+            // A zero input adds nothing to its row (0·b is a zero): an accumulated gradient or an updated weight row
+            // keeps its values, so the row is not touched (as in GemvRows, for finite b).
+            if (a == 0f && (g->Accumulate || g->Step)) continue;
             var x = Vector256.Create(a);
             float* c = g->C + (long)i * g->Ldc;
             if (g->Accumulate)

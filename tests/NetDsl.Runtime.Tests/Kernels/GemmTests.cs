@@ -294,6 +294,54 @@ public class GemmTests
         Assert.Equal(expected, y);
     }
 
+    [Theory]
+    // one sample's weight gradient (a rank-1 product) split across the cores by rows, and on one core; a width with a
+    // scalar tail
+    [InlineData(784, 300)]
+    [InlineData(300, 100)]
+    [InlineData(100, 13)]
+    public void One_sample_weight_steps_and_accumulated_gradients_leave_the_rows_of_zero_inputs_untouched(int m, int n)
+    {
+        // The fused SGD step and the accumulated gradient of one sample: a zero input's row gets 0·b, a zero, so it is
+        // not touched. Against the gradient then the optimizer's step (and the sum with every term), value for value; a
+        // NaN in the output gradient reaches only the rows of non-zero inputs.
+        float[] a = Random(m, 41), b = Random(n, 42), w = Random(m * n, 43), c = Random(m * n, 44);
+        for (int i = 0; i < m; i++)
+        {
+            if (i % 3 != 1) a[i] = i % 2 == 0 ? 0f : -0f;
+        }
+        const float rate = 0.0123f;
+        float[] gradient = new float[m * n], expectedW = (float[])w.Clone(), expectedC = (float[])c.Clone();
+        Kernels.MatMulTN(a, b, gradient, m, 1, n);
+        new Sgd(rate).Apply(expectedW, gradient, new[] { new ParameterVariable(0, m * n, 0, VariableKind.Kernel, true) });
+        for (int i = 0; i < m * n; i++) expectedC[i] = MathF.FusedMultiplyAdd(a[i / n], b[i % n], expectedC[i]);
+
+        float[] stepped = (float[])w.Clone(), accumulated = (float[])c.Clone();
+        Kernels.MatMulTNStep(a, b, stepped, rate, m, 1, n);
+        Kernels.MatMulTN(a, b, accumulated, m, 1, n, accumulate: true);
+        Assert.Equal(expectedW, stepped);
+        Assert.Equal(expectedC, accumulated);
+
+        b[n / 2] = float.NaN;
+        stepped = (float[])w.Clone();
+        accumulated = (float[])c.Clone();
+        Kernels.MatMulTNStep(a, b, stepped, rate, m, 1, n);
+        Kernels.MatMulTN(a, b, accumulated, m, 1, n, accumulate: true);
+        for (int i = 0; i < m; i++)
+        {
+            int j = i * n + n / 2;
+            if (a[i] == 0f)
+            {
+                Assert.Equal(w.AsSpan(i * n, n).ToArray(), stepped.AsSpan(i * n, n).ToArray());
+                Assert.Equal(c.AsSpan(i * n, n).ToArray(), accumulated.AsSpan(i * n, n).ToArray());
+            }
+            else
+            {
+                Assert.True(float.IsNaN(stepped[j]) && float.IsNaN(accumulated[j]), $"row {i}");
+            }
+        }
+    }
+
     [Fact]
     public void One_sample_products_do_not_skip_a_nan_input()
     {
