@@ -92,7 +92,8 @@ public static partial class Kernels
     /// <summary>
     /// The plain-SGD step <c>w ← w + (−rate)·(aᵀ·b)</c> in the pass that computes the weight gradient <c>aᵀ·b</c>,
     /// without storing it: bit for bit <see cref="MatMulTN"/> followed by <see cref="Sgd"/>'s update, without a second
-    /// pass over the weights. Generated code calls it when <see cref="Optimizer.TryGetFusedUpdateRate"/> allows, and
+    /// pass over the weights (for one sample, k = 1, a weight row whose input is zero is left as it is: the same value
+    /// for a finite <c>b</c>, but a −0 weight stays −0, and an infinite or NaN <c>b</c> does not reach that row). Generated code calls it when <see cref="Optimizer.TryGetFusedUpdateRate"/> allows, and
     /// computes the gradient later, with <see cref="MatMulTN"/>, if <see cref="INetwork.Gradients"/> is read. <c>a</c>
     /// is <c>k × m</c>, <c>b</c> is <c>k × n</c>, <c>w</c> is <c>m × n</c>.
     /// </summary>

@@ -209,7 +209,9 @@ public static partial class Kernels
     /// <summary>
     /// Rows [r0, r1) of <c>C (+)= a·bᵀ</c> for a column a (K = 1): each row is B's row scaled by one element of A. The
     /// last 1–7 columns of a row go one by one, with the same operations as the vector lanes: a masked store costs
-    /// several cycles on AMD cores, and this product (one sample's weight gradient) is bound by writing C.
+    /// several cycles on AMD cores, and this product (one sample's weight gradient) is bound by writing C. When C is
+    /// added to (accumulated, or the fused SGD step) a zero element of A leaves its row as it is — for finite B the
+    /// same values (up to the sign of a zero) — so that row is not touched; stored, it is written.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void OuterRows(GemmArgs* g, int r0, int r1)
@@ -652,9 +654,10 @@ public static partial class Kernels
     /// column's sum runs over the depth in order.
     /// <para>
     /// The rows of B whose element of a is zero are skipped: their terms <c>0·b</c> are zeros, and adding a zero leaves
-    /// a sum as it is, so for finite weights the result is the same, bit for bit, while those rows are never read — and
-    /// a sample's inputs are often zero (an image's background: half of a Fashion-MNIST image's pixels; a ReLU layer's
-    /// inactive units). Only a non-finite weight (∞ or NaN) in a skipped row would have made a difference: 0·∞ is NaN.
+    /// a sum as it is, so for finite weights the result is the same value (up to the sign of a zero result) while those
+    /// rows are never read — and a sample's inputs are often zero (an image's background: half of a Fashion-MNIST
+    /// image's pixels; a ReLU layer's inactive units). Only a non-finite weight (∞ or NaN) in a skipped row would have
+    /// made a difference: 0·∞ is NaN. A NaN input is not zero: its row is read.
     /// </para>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

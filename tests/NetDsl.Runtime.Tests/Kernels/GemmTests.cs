@@ -312,7 +312,10 @@ public class GemmTests
         }
         const float rate = 0.0123f;
         float[] gradient = new float[m * n], expectedW = (float[])w.Clone(), expectedC = (float[])c.Clone();
+        // Stored (not added to), every row is written, zeros included.
+        Array.Fill(gradient, float.NaN);
         Kernels.MatMulTN(a, b, gradient, m, 1, n);
+        for (int i = 0; i < m * n; i++) Assert.Equal(a[i / n] * b[i % n], gradient[i]);
         new Sgd(rate).Apply(expectedW, gradient, new[] { new ParameterVariable(0, m * n, 0, VariableKind.Kernel, true) });
         for (int i = 0; i < m * n; i++) expectedC[i] = MathF.FusedMultiplyAdd(a[i / n], b[i % n], expectedC[i]);
 
@@ -340,16 +343,57 @@ public class GemmTests
                 Assert.True(float.IsNaN(stepped[j]) && float.IsNaN(accumulated[j]), $"row {i}");
             }
         }
+
+        // A NaN input is not zero: its row is updated (to NaN).
+        b[n / 2] = 1f;
+        a[0] = float.NaN;
+        stepped = (float[])w.Clone();
+        accumulated = (float[])c.Clone();
+        Kernels.MatMulTNStep(a, b, stepped, rate, m, 1, n);
+        Kernels.MatMulTN(a, b, accumulated, m, 1, n, accumulate: true);
+        Assert.All(stepped.AsSpan(0, n).ToArray(), v => Assert.True(float.IsNaN(v)));
+        Assert.All(accumulated.AsSpan(0, n).ToArray(), v => Assert.True(float.IsNaN(v)));
+        Assert.Equal(w.AsSpan(2 * n, n).ToArray(), stepped.AsSpan(2 * n, n).ToArray()); // a[2] is zero
     }
 
-    [Fact]
-    public void One_sample_products_do_not_skip_a_nan_input()
+    [Theory]
+    // in a group of eight, in the scalar tail (300 = 37 · 8 + 4), with fewer than eight inputs, and in a chunk of the
+    // depth-split product
+    [InlineData(300, 100, 7)]
+    [InlineData(300, 100, 298)]
+    [InlineData(5, 20, 4)]
+    [InlineData(784, 300, 500)]
+    public void One_sample_products_do_not_skip_a_nan_input(int k, int n, int nanAt)
     {
-        float[] x = new float[300], w = Random(300 * 100, 34), y = new float[100];
-        x[7] = float.NaN;
-        x[8] = 2f;
-        Kernels.MatMul(x, w, y, 1, 300, 100);
+        float[] x = new float[k], w = Random(k * n, 34), y = new float[n];
+        x[nanAt] = float.NaN;
+        x[1] = 2f;
+        Kernels.MatMul(x, w, y, 1, k, n);
         Assert.All(y, v => Assert.True(float.IsNaN(v)));
+    }
+
+    [Theory]
+    [InlineData(300, 100, 0.5)]
+    [InlineData(784, 300, 0.5)]
+    [InlineData(37, 50, 1.0)]
+    public void One_sample_products_with_zero_inputs_add_bias_activation_and_accumulate(int k, int n, double zeroShare)
+    {
+        // The skipped rows change nothing after the sums: the bias and the activation (an input of zeros gives the
+        // activation of the bias), and a product added to what is there.
+        float[] x = Random(k, 35), w = Random(k * n, 36), bias = Random(n, 37), start = Random(n, 38);
+        var r = new SeededRandom(39);
+        for (int p = 0; p < k; p++)
+        {
+            if (r.NextDouble() < zeroShare) x[p] = 0f;
+        }
+        float[] y = new float[n];
+        Kernels.Dense(x, w, bias, y, 1, k, n, Activation.Relu);
+        double[] expected = ExpectedDense(x, w, bias, 1, k, n, Activation.Relu, 0);
+        for (int j = 0; j < n; j++) Assert.Equal(expected[j], y[j], Tolerance(k));
+
+        float[] inOrder = OneSampleProductInOrder(x, w, k, n), accumulated = (float[])start.Clone();
+        Kernels.MatMul(x, w, accumulated, 1, k, n, accumulate: true);
+        for (int j = 0; j < n; j++) Assert.Equal(inOrder[j] + start[j], accumulated[j]);
     }
 
     [Fact]
