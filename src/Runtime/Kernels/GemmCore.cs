@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -673,22 +674,15 @@ public static partial class Kernels
         float* a = g->A;
         float* b = g->B + c0;
         int count = 0, p0 = 0;
-        // Eight inputs at a time: where none is zero (a dense layer's input), their indices in one store.
-        var indices = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        // The indices of the non-zero lanes, packed to the front without a branch: the table gives, for each mask of
+        // eight lanes, the kept lanes' numbers as bytes, which widen to the eight ints stored (those past the count
+        // are overwritten by the next group, or never read).
         for (; p0 + 8 <= k; p0 += 8)
         {
-            uint zeros = Vector256.Equals(Avx.LoadVector256(a + p0), Vector256<float>.Zero).ExtractMostSignificantBits();
-            if (zeros == 0)
-            {
-                Avx.Store(rows + count, indices + Vector256.Create(p0));
-                count += 8;
-                continue;
-            }
-            for (int p = p0; p < p0 + 8; p++, zeros >>= 1)
-            {
-                rows[count] = p;
-                count += (int)(~zeros & 1);
-            }
+            uint kept = ~Vector256.Equals(Avx.LoadVector256(a + p0), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
+            Vector128<byte> lanes = Vector128.CreateScalar(KeptLanes[kept]).AsByte();
+            Avx.Store(rows + count, Avx2.ConvertToVector256Int32(lanes) + Vector256.Create(p0));
+            count += BitOperations.PopCount(kept);
         }
         for (int p = p0; p < k; p++)
         {
@@ -705,6 +699,28 @@ public static partial class Kernels
         for (int j = 0; j < full; j += 8) FinishVector(g, c + j, Avx.LoadVector256(s + j), c0 + j, default, false, g->Accumulate);
         if (masked) FinishVector(g, c + full, Avx.LoadVector256(s + full), c0 + full, tail, true, g->Accumulate);
         if (g->Epilogue == Epilogue.ExpLinear) ExpLinearRows(g, c, 1, width);
+    }
+
+    /// <summary>
+    /// For each mask of eight lanes, the numbers of its set lanes in order, one byte each from the lowest (the rest
+    /// zero): the packing of <see cref="GemvRows"/>' row list.
+    /// </summary>
+    private static readonly ulong[] KeptLanes = CreateKeptLanes();
+
+    private static ulong[] CreateKeptLanes()
+    {
+        var table = new ulong[256];
+        for (int mask = 0; mask < 256; mask++)
+        {
+            int shift = 0;
+            for (int lane = 0; lane < 8; lane++)
+            {
+                if ((mask >> lane & 1) == 0) continue;
+                table[mask] |= (ulong)lane << shift;
+                shift += 8;
+            }
+        }
+        return table;
     }
 
     private interface IRowList { static abstract bool Every { get; } }
