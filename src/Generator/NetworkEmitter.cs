@@ -481,8 +481,7 @@ internal static class NetworkEmitter
                 case LayerKind.BatchNorm:
                 {
                     int c = l.InputWidth;
-                    string gamma = l.Scale ? $"p.Slice({l.GammaOffset}, {c})" : "default";
-                    string beta = l.Center ? $"p.Slice({l.BetaOffset}, {c})" : "default";
+                    string gamma = GammaSlice(l, "p"), beta = BetaSlice(l, "p");
                     string mm = $"st.Slice({l.StateOffset}, {c})", mv = $"st.Slice({l.StateOffset + c}, {c})";
                     int so = plan.BatchNormScratch(i);
                     w.Line($"if (training && Layers.{l.PropertyName}.Trainable) {K}.BatchNormTraining({input}, {a}, {gamma}, {beta}, {mm}, {mv}, s.Slice({so}, {c}), s.Slice({so + c}, {c}), n, {c}, {F(l.Momentum)}, {F(l.Epsilon)});");
@@ -653,9 +652,7 @@ internal static class NetworkEmitter
                         w.Line($"// (its γ and β gradients came with {layers[plan.NormalizingDense(i)].Name}'s)");
                         break;
                     }
-                    string gamma = l.Scale ? $"p.Slice({l.GammaOffset}, {c})" : "default";
-                    string dGamma = l.Scale ? $"dp.Slice({l.GammaOffset}, {c})" : "default";
-                    string dBeta = l.Center ? $"dp.Slice({l.BetaOffset}, {c})" : "default";
+                    string gamma = GammaSlice(l, "p"), dGamma = GammaSlice(l, "dp"), dBeta = BetaSlice(l, "dp");
                     int so = plan.BatchNormScratch(i);
                     string t = Target(l.InputNode, out string acc);
                     w.Line($"if (Layers.{l.PropertyName}.Trainable) {K}.BatchNormBackward({input}, {g}, {t}, {gamma}, s.Slice({so}, {c}), s.Slice({so + c}, {c}), {dGamma}, {dBeta}, s.Slice({plan.BatchNormBackwardScratch}, {2 * c}), n, {c}, {acc});");
@@ -720,8 +717,7 @@ internal static class NetworkEmitter
         int c = l.InputWidth, u = l.Units, so = plan.BatchNormScratch(bn);
         string kernel = $"new {S}(_storage.Parameters, {l.KernelOffset}, {c * u})";
         string statistics = $"s.Slice({so}, {c}), s.Slice({so + c}, {c})";
-        string coefficients = $"{(b.Scale ? $"p.Slice({b.GammaOffset}, {c})" : "default")}, {(b.Center ? $"p.Slice({b.BetaOffset}, {c})" : "default")}";
-        string sums = $"{(b.Scale ? $"dp.Slice({b.GammaOffset}, {c})" : "default")}, {(b.Center ? $"dp.Slice({b.BetaOffset}, {c})" : "default")}";
+        string coefficients = $"{GammaSlice(b, "p")}, {BetaSlice(b, "p")}", sums = $"{GammaSlice(b, "dp")}, {BetaSlice(b, "dp")}";
         // The normalization's input: the network's, or a layer's output that needs no gradient (a dropout, say).
         int source = plan.Resolve(b.InputNode);
         string input = plan.Act(source);
@@ -739,8 +735,8 @@ internal static class NetworkEmitter
             // MaterializeGradients recomputes the kernel's gradient from the step's input (the network's, saved; a
             // layer's stays in the workspace) and γ, β.
             if (source < 0) w.Line("SaveInput(x, n);");
-            if (b.Scale) w.Line($"p.Slice({b.GammaOffset}, {c}).CopyTo(s.Slice({sc}, {c}));");
-            if (b.Center) w.Line($"p.Slice({b.BetaOffset}, {c}).CopyTo(s.Slice({sc + c}, {c}));");
+            if (b.Scale) w.Line($"{GammaSlice(b, "p")}.CopyTo(s.Slice({sc}, {c}));");
+            if (b.Center) w.Line($"{BetaSlice(b, "p")}.CopyTo(s.Slice({sc + c}, {c}));");
             w.Line(Call("default", ", true, rate" + bias));
             w.Line($"_pendingKernels[{j}] = PendingNormalized;");
             w.Close();
@@ -757,6 +753,12 @@ internal static class NetworkEmitter
         EmitWeightGradient(w, spec, i, plan.Act(bn), g, saveInput: false);
         w.Close();
     }
+
+    /// <summary>Batch normalization <paramref name="b"/>'s γ in <paramref name="buffer"/> (<c>p</c>, or <c>dp</c> for its gradient), or <c>default</c> without a scale.</summary>
+    private static string GammaSlice(LayerSpec b, string buffer) => b.Scale ? $"{buffer}.Slice({b.GammaOffset}, {b.InputWidth})" : "default";
+
+    /// <summary>Batch normalization <paramref name="b"/>'s β in <paramref name="buffer"/>, or <c>default</c> without a center.</summary>
+    private static string BetaSlice(LayerSpec b, string buffer) => b.Center ? $"{buffer}.Slice({b.BetaOffset}, {b.InputWidth})" : "default";
 
     /// <summary>
     /// Dense layer <paramref name="i"/>'s kernel and bias gradients from its <paramref name="input"/> and output

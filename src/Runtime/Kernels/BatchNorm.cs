@@ -52,7 +52,7 @@ public static partial class Kernels
         InverseStandardDeviations(invStd, epsilon, features);
 
         // y = x·scale + shift with scale = γ·s, shift = β − μ·scale: one fused pass per row.
-        Span<float> scale = Scratch.Get(2, 2 * features);
+        Span<float> scale = Scratch.Get(Scratch.BatchNormSlot, 2 * features);
         Span<float> shift = scale.Slice(features, features);
         scale = scale[..features];
         if (gamma.IsEmpty) invStd.CopyTo(scale);
@@ -73,7 +73,7 @@ public static partial class Kernels
     {
         CheckLength(x, batch * features, nameof(x));
         CheckLength(y, batch * features, nameof(y));
-        Span<float> scale = Scratch.Get(2, 2 * features);
+        Span<float> scale = Scratch.Get(Scratch.BatchNormSlot, 2 * features);
         Span<float> shift = scale.Slice(features, features);
         scale = scale[..features];
         CheckLength(movingMean, features, nameof(movingMean));
@@ -112,7 +112,7 @@ public static partial class Kernels
         Span<float> sumDy = scratch[..features];
         Span<float> sumDyXhat = scratch.Slice(features, features);
         // Per-feature vectors: xhat = x·s + (−μ·s); dx = g·A + xhat·B + C.
-        Span<float> work = Scratch.Get(3, 4 * features);
+        Span<float> work = Scratch.Get(Scratch.BatchNormBackwardSlot, 4 * features);
         Span<float> negMeanS = work[..features];
         Span<float> a = work.Slice(features, features);
         Span<float> bCoef = work.Slice(2 * features, features);
@@ -305,7 +305,7 @@ public static partial class Kernels
     public static void BatchNormInferenceBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> movingVariance, int batch, int features, float epsilon, bool accumulate = false)
     {
-        Span<float> scale = Scratch.Get(2, features);
+        Span<float> scale = Scratch.Get(Scratch.BatchNormSlot, features);
         for (int c = 0; c < features; c++) scale[c] = (gamma.IsEmpty ? 1f : gamma[c]) / MathF.Sqrt(movingVariance[c] + epsilon);
         for (int i = 0; i < batch; i++)
         {

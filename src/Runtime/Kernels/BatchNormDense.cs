@@ -72,7 +72,7 @@ public static partial class Kernels
         }
 
         // x̂ = x·s + (−μ·s), as BatchNormBackward computes it.
-        Span<float> xhat = Scratch.Get(4, batch * features + features);
+        Span<float> xhat = Scratch.Get(Scratch.NormalizedInputSlot, batch * features + features);
         Span<float> negMeanS = xhat.Slice(batch * features, features);
         System.Numerics.Tensors.TensorPrimitives.Multiply(savedMean[..features], savedInvStd[..features], negMeanS);
         System.Numerics.Tensors.TensorPrimitives.Negate(negMeanS, negMeanS);
@@ -83,7 +83,7 @@ public static partial class Kernels
                 xhat.Slice(i * features, features));
         }
         // σ = Σₙ dZₙ; G = x̂ᵀ·dZ — into the kernel gradient, which it becomes row by row, or into scratch.
-        Span<float> sums = Scratch.Get(5, units + (kernelGradient.IsEmpty ? size : 0));
+        Span<float> sums = Scratch.Get(Scratch.NormalizedSumsSlot, units + (kernelGradient.IsEmpty ? size : 0));
         Span<float> sigma = biasGradient.IsEmpty ? sums[..units] : biasGradient[..units];
         Span<float> g = kernelGradient.IsEmpty ? sums.Slice(units, size) : kernelGradient[..size];
         SumRows(outputGradient, sigma, batch, units);

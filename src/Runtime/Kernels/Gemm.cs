@@ -93,9 +93,10 @@ public static partial class Kernels
     /// The plain-SGD step <c>w ← w + (−rate)·(aᵀ·b)</c> in the pass that computes the weight gradient <c>aᵀ·b</c>,
     /// without storing it: bit for bit <see cref="MatMulTN"/> followed by <see cref="Sgd"/>'s update, without a second
     /// pass over the weights (for one sample, k = 1, a weight row whose input is zero is left as it is: the same value
-    /// for a finite <c>b</c>, but a −0 weight stays −0, and an infinite or NaN <c>b</c> does not reach that row). Generated code calls it when <see cref="Optimizer.TryGetFusedUpdateRate"/> allows, and
-    /// computes the gradient later, with <see cref="MatMulTN"/>, if <see cref="INetwork.Gradients"/> is read. <c>a</c>
-    /// is <c>k × m</c>, <c>b</c> is <c>k × n</c>, <c>w</c> is <c>m × n</c>.
+    /// for a finite <c>b</c>, but a −0 weight stays −0, and an infinite or NaN <c>b</c> does not reach that row).
+    /// Generated code calls it when <see cref="Optimizer.TryGetFusedUpdateRate"/> allows, and computes the gradient later,
+    /// with <see cref="MatMulTN"/>, if <see cref="INetwork.Gradients"/> is read. <c>a</c> is <c>k × m</c>, <c>b</c> is
+    /// <c>k × n</c>, <c>w</c> is <c>m × n</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void MatMulTNStep(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> w, float rate, int m, int k, int n)
@@ -107,7 +108,7 @@ public static partial class Kernels
         {
             // Deep enough to be summed in blocks (batches of over 1,536): the partial sums need a C of their own, then
             // the optimizer's own update.
-            Span<float> gradient = Scratch.Get(0, m * n);
+            Span<float> gradient = Scratch.Get(Scratch.TransposedSlot, m * n);
             MatMulTN(a, b, gradient, m, k, n);
             System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(gradient, -rate, w[..(m * n)], w[..(m * n)]);
             return;
@@ -147,8 +148,8 @@ public static partial class Kernels
                 }
                 return;
             }
-            Span<float> aT = Scratch.Get(0, k * m);     // dZᵀ: k × m
-            Span<float> cT = Scratch.Get(1, n * m);     // dXᵀ: n × m
+            Span<float> aT = Scratch.Get(Scratch.TransposedSlot, k * m);     // dZᵀ: k × m
+            Span<float> cT = Scratch.Get(Scratch.TransposedResultSlot, n * m);     // dXᵀ: n × m
             TransposeCore(a, aT, m, k, accumulate: false);
             fixed (float* pb = b, paT = aT, pcT = cT)
             {
@@ -326,10 +327,34 @@ public static partial class Kernels
             return (float*)((address + 63) & ~(nint)63);
         }
 
+        /// <summary>The <see cref="Get"/> slot of a product's transposed operand (<see cref="MatMulNT"/>'s dZᵀ), or a deep fused step's gradient.</summary>
+        public const int TransposedSlot = 0;
+
+        /// <summary>The <see cref="Get"/> slot of <see cref="MatMulNT"/>'s transposed result dXᵀ.</summary>
+        public const int TransposedResultSlot = 1;
+
+        /// <summary>The <see cref="Get"/> slot of a batch normalization's per-feature scale and shift.</summary>
+        public const int BatchNormSlot = 2;
+
+        /// <summary>The <see cref="Get"/> slot of <see cref="BatchNormBackward"/>'s per-feature vectors.</summary>
+        public const int BatchNormBackwardSlot = 3;
+
+        /// <summary>The <see cref="Get"/> slot of <see cref="BatchNormDenseBackward"/>'s normalized input x̂.</summary>
+        public const int NormalizedInputSlot = 4;
+
+        /// <summary>The <see cref="Get"/> slot of <see cref="BatchNormDenseBackward"/>'s column sums σ and, for a step, G.</summary>
+        public const int NormalizedSumsSlot = 5;
+
+        private const int Slots = 6;
+
+        /// <summary>
+        /// The calling thread's buffer of a <paramref name="slot"/> (one of the constants above), at least
+        /// <paramref name="length"/> floats, grown on demand. Kernels that call one another use different slots.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Span<float> Get(int slot, int length)
         {
-            float[]?[] buffers = t_buffers ??= new float[]?[6];
+            float[]?[] buffers = t_buffers ??= new float[]?[Slots];
             float[]? buffer = buffers[slot];
             if (buffer is null || buffer.Length < length) buffers[slot] = buffer = new float[Math.Max(length, (buffer?.Length ?? 0) * 2)];
             return buffer.AsSpan(0, length);
