@@ -25,6 +25,12 @@ internal sealed record RunResult(double Seconds, int Steps, int Samples, double 
     /// <summary>How busy the machine was with other work during the run (fraction of all cores).</summary>
     public double OtherLoad { get; init; } = double.NaN;
 
+    /// <summary>
+    /// The cores' FMA capacity around the run: the lower of the FMA peaks probed just before and just after it, as a
+    /// fraction of the best measured so far (1: the machine as fast as it gets; about 0.5 when a VM's host halves it).
+    /// </summary>
+    public double Capacity { get; init; } = double.NaN;
+
     public double SamplesPerSecond => Samples / Seconds;
     public double MillisecondsPerStep => Seconds * 1000 / Steps;
 }

@@ -1,8 +1,11 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using System.Threading;
 using System.Text.RegularExpressions;
 
 namespace NetDsl.Benchmarks.TorchSharpComparison;
@@ -35,7 +38,7 @@ internal static partial class Machine
     /// <summary>The widest SIMD instruction set .NET uses here (a VM's /proc/cpuinfo may hide AVX-512 that CPUID reports).</summary>
     public static string Isa() =>
         System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "AVX-512F" + (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "" : " (Vector512 not accelerated)")
-        : System.Runtime.Intrinsics.X86.Fma.IsSupported ? "AVX2+FMA"
+        : Fma.IsSupported ? "AVX2+FMA"
         : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "128-bit SIMD" : "no SIMD";
 
     /// <summary>Load averages (1, 5, 15 minutes), or empty.</summary>
@@ -77,9 +80,9 @@ internal static partial class Machine
     {
         using var self = System.Diagnostics.Process.GetCurrentProcess();
         double busy0 = MachineBusySeconds(), own0 = self.TotalProcessorTime.TotalSeconds;
-        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        long t0 = Stopwatch.GetTimestamp();
         action();
-        double wall = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         self.Refresh();
         double busy1 = MachineBusySeconds(), own1 = self.TotalProcessorTime.TotalSeconds;
         if (double.IsNaN(busy0) || wall <= 0) return double.NaN;
@@ -87,6 +90,44 @@ internal static partial class Machine
     }
 
     public static string DotNet() => RuntimeInformation.FrameworkDescription;
+
+    /// <summary>
+    /// The machine's FMA peak in GFLOP/s with every core busy: one thread per logical core, each running
+    /// <see cref="FmaChains"/> (<c>Vector256</c> multiply-adds on registers, no memory traffic — the instructions NetDsl's
+    /// product kernel uses). The best of <paramref name="trials"/> trials of
+    /// about 17 ms each at full speed, timed from when all the threads pass a barrier to when the last one ends. On a VM
+    /// this is whatever the host gives at the time: on the development VM about 200 GFLOP/s, with dips to 130–170 when the
+    /// host takes time from a vCPU. NaN without FMA.
+    /// </summary>
+    public static double FmaPeakGflops(int trials = 5)
+    {
+        if (!Fma.IsSupported) return double.NaN;
+        int cores = Environment.ProcessorCount;
+        // About 17 ms per trial at full speed: long enough to wake an idle vCPU (which takes milliseconds on a VM —
+        // trials of 4 ms measured about half the peak after the process had idled for 40 ms) and to see the host's share.
+        const int iterations = 10_000_000;
+        FmaChains.Run(10_000);
+        double best = 0;
+        for (int trial = 0; trial < trials; trial++)
+        {
+            // This thread is one of the busy cores: it starts the clock as it starts its own chains (a thread that only
+            // waited could be scheduled late on a machine whose cores are all busy, and start the clock late).
+            using var start = new Barrier(cores);
+            var others = new Thread[cores - 1];
+            for (int t = 0; t < others.Length; t++)
+            {
+                others[t] = new Thread(() => { start.SignalAndWait(); FmaChains.Run(iterations); });
+                others[t].Start();
+            }
+            start.SignalAndWait();
+            long t0 = Stopwatch.GetTimestamp();
+            FmaChains.Run(iterations);
+            foreach (var thread in others) thread.Join();
+            double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            best = Math.Max(best, cores * (double)iterations * FmaChains.FlopsPerIteration / seconds / 1e9);
+        }
+        return best;
+    }
 
     /// <summary>NetDsl's informational version (with the commit when the SDK recorded one) and the cores its kernels use.</summary>
     public static string NetDsl()

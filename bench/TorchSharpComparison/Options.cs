@@ -24,6 +24,9 @@ internal sealed record Options
     /// <summary>A run during which other work used more than this share of all cores is "noisy" (and run again, up to <see cref="Retries"/> times).</summary>
     public const double NoisyLoad = 0.10;
 
+    /// <summary>A run around which the cores' FMA capacity fell below this share of the best measured is in a "slow phase" (and run again, as a noisy one).</summary>
+    public const double SlowPhase = 0.80;
+
     public const string Usage = """
         usage: dotnet run -c Release --project bench/TorchSharpComparison -- [options]
           --workloads W1,W2,...   which workloads (default: all, W1–W5)
@@ -35,7 +38,8 @@ internal sealed record Options
                                   ratios are against the first
           --latency-calls N       single-sample inference calls measured per run (default 5000)
           --retries N             run a run again when other processes used more than 10 % of the machine during it,
-                                  up to N times (default 2; 0 keeps every run)
+                                  or when the cores' FMA capacity probed just before or after it was below 80 % of
+                                  the best (a VM's slow phase), up to N times (default 2; 0 keeps every run)
           --data DIR              Fashion-MNIST directory (default: FashionMnist.Load's search)
           --random-data           random data of Fashion-MNIST's shape instead of the real images
           --markdown FILE         also write the Markdown tables to FILE

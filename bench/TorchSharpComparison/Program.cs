@@ -18,6 +18,9 @@ if (options is null) return args.Contains("--help") || args.Contains("-h") ? 0 :
 string machine = $"{Machine.Cpu()}, {Environment.ProcessorCount} logical cores, {Machine.DotNet()}, {Machine.NetDsl()}, {Machine.Torch()}";
 Console.WriteLine($"Machine: {machine}");
 Console.WriteLine($"Load average before the run: {Machine.LoadAverage()}");
+double peakBefore = Machine.FmaPeakGflops();
+double bestPeak = peakBefore;
+Console.WriteLine($"FMA peak with every core busy: {peakBefore:F1} GFLOP/s");
 
 using RunData raw = RunData.Load(options.DataDirectory, options.RandomData, Console.WriteLine);
 RunData? standardized = null;
@@ -27,7 +30,7 @@ try
     contenders.AddRange(options.TorchThreads.Select(t => new TorchContender(t)));
     var results = new Dictionary<(Workload, Contender), List<RunResult>>();
     var gradientChecks = new Dictionary<Workload, double>();
-    int discarded = 0;
+    int discarded = 0, slowDiscarded = 0;
 
     foreach (Workload workload in options.Workloads)
     {
@@ -56,27 +59,40 @@ try
             foreach (Contender contender in contenders)
             {
                 RunResult result = null!;
-                double otherLoad;
+                double otherLoad, capacity;
                 for (int attempt = 0; ; attempt++)
                 {
+                    double probeBefore = Machine.FmaPeakGflops(trials: 2);
                     otherLoad = Machine.OtherLoad(() => result = contender.Run(workload, data, steps, options.LatencyCalls, options.BatchInferenceCalls));
-                    if (!(otherLoad > Options.NoisyLoad) || attempt >= options.Retries) break;
-                    discarded++;
-                    Console.WriteLine($"   run {rep} {contender.Name,-24} discarded: other load {otherLoad:P0} ({result.Seconds:F2} s); running it again");
+                    double probeAfter = Machine.FmaPeakGflops(trials: 2);
+                    bestPeak = Math.Max(bestPeak, Math.Max(probeBefore, probeAfter));
+                    capacity = Math.Min(probeBefore, probeAfter) / bestPeak;
+                    bool noisy = otherLoad > Options.NoisyLoad, slow = capacity < Options.SlowPhase;
+                    if (!(noisy || slow) || attempt >= options.Retries) break;
+                    if (noisy) discarded++;
+                    else slowDiscarded++;
+                    Console.WriteLine($"   run {rep} {contender.Name,-24} discarded: "
+                        + (noisy ? $"other load {otherLoad:P0}" : $"FMA capacity {capacity:P0} ({probeBefore:F0} and {probeAfter:F0} GFLOP/s around it)")
+                        + $" ({result.Seconds:F2} s); running it again");
                 }
-                result = result with { OtherLoad = otherLoad };
+                result = result with { OtherLoad = otherLoad, Capacity = capacity };
                 if (!results.TryGetValue((workload, contender), out List<RunResult>? list)) results[(workload, contender)] = list = [];
                 list.Add(result);
                 Console.WriteLine($"   run {rep} {contender.Name,-24} {result.Seconds,7:F2} s  {result.SamplesPerSecond,9:N0} samples/s  "
                     + $"{result.MillisecondsPerStep,8:F3} ms/step  {result.AllocatedBytesPerStep,7:N0} B/step (first {result.FirstStepAllocatedBytes:N0} B)  acc {result.TestAccuracy:P2}  "
                     + $"1 sample {result.LatencyMicroseconds,7:F1} µs ({result.LatencyAllocatedBytes:N0} B)  10,000 samples {result.BatchMilliseconds,7:F1} ms"
                     + (double.IsNaN(result.InitialDifference) ? "" : $"  initial max|Δp| {result.InitialDifference:E1}")
-                    + $"  other load {otherLoad:P0}" + (otherLoad > Options.NoisyLoad ? " (noisy)" : ""));
+                    + $"  other load {otherLoad:P0}" + (otherLoad > Options.NoisyLoad ? " (noisy)" : "")
+                    + $"  FMA capacity {capacity:P0}" + (capacity < Options.SlowPhase ? " (slow phase)" : ""));
             }
         }
     }
 
-    string markdown = Report.Markdown(options, contenders, results, gradientChecks, discarded, machine, raw.Real);
+    double peakAfter = Machine.FmaPeakGflops();
+    bestPeak = Math.Max(bestPeak, peakAfter);
+    Console.WriteLine($"FMA peak with every core busy, after the runs: {peakAfter:F1} GFLOP/s (best measured: {bestPeak:F1})");
+    string markdown = Report.Markdown(options, contenders, results, gradientChecks, (discarded, slowDiscarded), machine, raw.Real,
+        (peakBefore, peakAfter, bestPeak));
     Console.WriteLine();
     Console.WriteLine(markdown);
     if (options.MarkdownPath is not null)

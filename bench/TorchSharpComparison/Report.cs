@@ -15,7 +15,7 @@ internal static class Report
 
     public static string Markdown(Options options, IReadOnlyList<Contender> contenders,
         IReadOnlyDictionary<(Workload, Contender), List<RunResult>> results, IReadOnlyDictionary<Workload, double> gradientChecks,
-        int discarded, string machine, bool realData)
+        (int Noisy, int Slow) discarded, string machine, bool realData, (double Before, double After, double Best) peak)
     {
         Contender ours = contenders[0];
         Contender torch = contenders[1];
@@ -43,6 +43,30 @@ internal static class Report
                 + $"{a.Accuracy:P2} / {b.Accuracy:P2} |");
         }
         Line();
+
+        // The products' arithmetic against the machine's FMA peak: how much of the hardware each framework uses, and
+        // how much the target speed-up would take.
+        double peakGflops = peak.Best;
+        if (peakGflops > 0)
+        {
+            Line($"**Arithmetic** (the matrix products of a standard implementation per training sample — forward, weight gradients, "
+                + "input gradients but a first layer's — divided by the time per sample; elementwise work is not counted). "
+                + $"FMA peak of the machine with every core busy (`Vector256` FMA chains, no memory traffic): {peak.Before:F1} GFLOP/s "
+                + $"before the runs, {peak.After:F1} after, {peak.Best:F1} the best of every probe; shares are of the best:");
+            Line();
+            Line($"| workload | MFLOP per sample | NetDsl GFLOP/s | share of peak | {torch.Name} GFLOP/s | share of peak | target | NetDsl at the target | share of peak |");
+            Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (Workload w in options.Workloads)
+            {
+                if (Get(results, w, ours) is not { } a || Get(results, w, torch) is not { } b) continue;
+                double flops = w.TrainingFlopsPerSample;
+                double ourRate = a.SamplesPerSecond * flops / 1e9, theirRate = b.SamplesPerSecond * flops / 1e9;
+                double needed = w.TargetSpeedUp * theirRate;
+                Line($"| {w.Name} | {flops / 1e6:F3} | {ourRate:F1} | {ourRate / peakGflops:P0} | {theirRate:F1} | {theirRate / peakGflops:P0} | "
+                    + $"{w.TargetSpeedUp:F0}× | {needed:F1} | {needed / peakGflops:P0} |");
+            }
+            Line();
+        }
 
         Line("**Inference** (after the training; one sample: median of " + options.LatencyCalls.ToString("N0", CultureInfo.InvariantCulture)
             + " calls; 10,000 samples: the test set in one batch, median of " + options.BatchInferenceCalls + " calls"
@@ -90,7 +114,16 @@ internal static class Report
         {
             Line($"Other load on the machine during the kept runs (other processes and steal, share of all cores): median {Median(loads):P0}, "
                 + $"max {loads.Max():P0}{(loads.Max() > Options.NoisyLoad ? " — some runs were disturbed; the medians absorb a few" : "")}"
-                + (discarded > 0 ? $"; {discarded} disturbed run{(discarded == 1 ? " was" : "s were")} discarded and run again." : "."));
+                + (discarded.Noisy > 0 ? $"; {discarded.Noisy} disturbed run{(discarded.Noisy == 1 ? " was" : "s were")} discarded and run again." : "."));
+        }
+        double[] capacities = results.Values.SelectMany(r => r).Select(r => r.Capacity).Where(c => !double.IsNaN(c)).ToArray();
+        if (capacities.Length > 0)
+        {
+            int slow = capacities.Count(c => c < Options.SlowPhase);
+            Line($"FMA capacity around the kept runs (the lower of the peaks probed just before and after each run, share of the best): "
+                + $"median {Median(capacities):P0}, min {capacities.Min():P0}"
+                + (slow > 0 ? $" — {slow} run{(slow == 1 ? "" : "s")} kept in a slow phase after the retries" : "")
+                + (discarded.Slow > 0 ? $"; {discarded.Slow} run{(discarded.Slow == 1 ? "" : "s")} in a slow phase (below {Options.SlowPhase:P0}) discarded and run again." : "."));
         }
         Line("Workloads: " + string.Join("; ", options.Workloads.Select(w => $"{w.Name} {w.Description}")) + ".");
         if (options.Workloads.Any(w => results.TryGetValue((w, ours), out var list) && list[0].Steps != w.EpochSteps))

@@ -75,6 +75,36 @@ internal sealed record Workload(string Name, string Description, int BatchSize, 
     /// <summary>Samples trained in <paramref name="steps"/> steps.</summary>
     public int Samples(int steps) => Math.Min(TrainingSamples, steps * BatchSize);
 
+    /// <summary>
+    /// The floating-point operations of the matrix products of one training sample, as a standard implementation does
+    /// them: per dense layer the forward product and the weight gradient (2 × inputs × units each), and the input
+    /// gradient for every layer but one that reads the network's input (W1: 1.127 MFLOP, the figure). A layer
+    /// after a BatchNorm of the input counts its input gradient, which NetDsl does without (the BatchNorm-dense
+    /// backward), so NetDsl's rate on W2 counts a product it skips. Elementwise work (bias, activation, BatchNorm, loss,
+    /// the optimizer) is not counted.
+    /// </summary>
+    public double TrainingFlopsPerSample
+    {
+        get
+        {
+            double flops = 0;
+            bool first = true;
+            foreach (TwinLinear linear in Twin.OfType<TwinLinear>())
+            {
+                double product = 2.0 * linear.Inputs * linear.Units;
+                flops += (first && Twin[0] is TwinLinear ? 2 : 3) * product;
+                first = false;
+            }
+            return flops;
+        }
+    }
+
+    /// <summary>The floating-point operations of the forward products of one sample (2 × inputs × units per dense layer).</summary>
+    public double InferenceFlopsPerSample => Twin.OfType<TwinLinear>().Sum(l => 2.0 * l.Inputs * l.Units);
+
+    /// <summary>The training target for this workload: NetDsl's samples/s over TorchSharp's (10 for online learning, else 3).</summary>
+    public double TargetSpeedUp => BatchSize == 1 ? 10 : 3;
+
     private static readonly TwinLayer[] MlpTwin =
     [
         new TwinLinear(784, 300), new TwinActivation(Activation.Relu),
