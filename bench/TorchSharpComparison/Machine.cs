@@ -96,8 +96,8 @@ internal static partial class Machine
     /// <see cref="FmaChains"/> (<c>Vector256</c> multiply-adds on registers, no memory traffic — the instructions NetDsl's
     /// product kernel uses). The best of <paramref name="trials"/> trials of
     /// about 17 ms each at full speed, timed from when all the threads pass a barrier to when the last one ends. On a VM
-    /// this is whatever the host gives at the time: on the development VM about 200 GFLOP/s, with dips to 130–170 when the
-    /// host takes time from a vCPU. NaN without FMA.
+    /// this is whatever the host gives at the time: on the development VM about 200 GFLOP/s, or about 100 in phases when
+    /// the host gives the two vCPUs one core's worth of time, with dips between. NaN without FMA.
     /// </summary>
     public static double FmaPeakGflops(int trials = 5)
     {
