@@ -99,9 +99,6 @@ internal sealed record Workload(string Name, string Description, int BatchSize, 
         }
     }
 
-    /// <summary>The floating-point operations of the forward products of one sample (2 × inputs × units per dense layer).</summary>
-    public double InferenceFlopsPerSample => Twin.OfType<TwinLinear>().Sum(l => 2.0 * l.Inputs * l.Units);
-
     /// <summary>The training target for this workload: NetDsl's samples/s over TorchSharp's (10 for online learning, else 3).</summary>
     public double TargetSpeedUp => BatchSize == 1 ? 10 : 3;
 
