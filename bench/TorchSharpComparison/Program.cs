@@ -83,7 +83,7 @@ try
                     + $"1 sample {result.LatencyMicroseconds,7:F1} µs ({result.LatencyAllocatedBytes:N0} B)  10,000 samples {result.BatchMilliseconds,7:F1} ms"
                     + (double.IsNaN(result.InitialDifference) ? "" : $"  initial max|Δp| {result.InitialDifference:E1}")
                     + $"  other load {otherLoad:P0}" + (otherLoad > Options.NoisyLoad ? " (noisy)" : "")
-                    + $"  FMA capacity {capacity:P0}" + (capacity < Options.SlowPhase ? " (slow phase)" : ""));
+                    + (double.IsNaN(capacity) ? "" : $"  FMA capacity {capacity:P0}" + (capacity < Options.SlowPhase ? " (slow phase)" : "")));
             }
         }
     }
