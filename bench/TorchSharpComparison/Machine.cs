@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using System.Threading;
@@ -37,9 +38,9 @@ internal static partial class Machine
 
     /// <summary>The widest SIMD instruction set .NET uses here (a VM's /proc/cpuinfo may hide AVX-512 that CPUID reports).</summary>
     public static string Isa() =>
-        System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "AVX-512F" + (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "" : " (Vector512 not accelerated)")
+        Avx512F.IsSupported ? "AVX-512F" + (Vector512.IsHardwareAccelerated ? "" : " (Vector512 not accelerated)")
         : Fma.IsSupported ? "AVX2+FMA"
-        : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "128-bit SIMD" : "no SIMD";
+        : Vector128.IsHardwareAccelerated ? "128-bit SIMD" : "no SIMD";
 
     /// <summary>Load averages (1, 5, 15 minutes), or empty.</summary>
     public static string LoadAverage()
@@ -78,7 +79,7 @@ internal static partial class Machine
     /// </summary>
     public static double OtherLoad(Action action)
     {
-        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        using var self = Process.GetCurrentProcess();
         double busy0 = MachineBusySeconds(), own0 = self.TotalProcessorTime.TotalSeconds;
         long t0 = Stopwatch.GetTimestamp();
         action();

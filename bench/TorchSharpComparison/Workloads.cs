@@ -83,21 +83,8 @@ internal sealed record Workload(string Name, string Description, int BatchSize, 
     /// backward), so NetDsl's rate on W2 counts a product it skips. Elementwise work (bias, activation, BatchNorm, loss,
     /// the optimizer) is not counted.
     /// </summary>
-    public double TrainingFlopsPerSample
-    {
-        get
-        {
-            double flops = 0;
-            bool first = true;
-            foreach (TwinLinear linear in Twin.OfType<TwinLinear>())
-            {
-                double product = 2.0 * linear.Inputs * linear.Units;
-                flops += (first && Twin[0] is TwinLinear ? 2 : 3) * product;
-                first = false;
-            }
-            return flops;
-        }
-    }
+    public double TrainingFlopsPerSample =>
+        Twin.OfType<TwinLinear>().Sum(l => (ReferenceEquals(l, Twin[0]) ? 2 : 3) * 2.0 * l.Inputs * l.Units);
 
     /// <summary>The training target for this workload: NetDsl's samples/s over TorchSharp's (10 for online learning, else 3).</summary>
     public double TargetSpeedUp => BatchSize == 1 ? 10 : 3;

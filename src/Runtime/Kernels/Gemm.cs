@@ -310,6 +310,8 @@ public static partial class Kernels
         /// <summary>The <see cref="Pinned"/> slot of a split one-sample product's partial rows (the caller's, while its chunks run).</summary>
         public const int PartialSlot = 1;
 
+        private const int PinnedSlots = 2;
+
         /// <summary>
         /// A pinned, 64-byte-aligned per-thread buffer of at least <paramref name="length"/> floats, for the kernels that
         /// work through pointers (grown on demand, so during warm-up only; the GC frees it with its thread).
@@ -317,7 +319,7 @@ public static partial class Kernels
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static unsafe float* Pinned(int slot, int length)
         {
-            float[]?[] buffers = t_pinned ??= new float[]?[2];
+            float[]?[] buffers = t_pinned ??= new float[]?[PinnedSlots];
             float[]? buffer = buffers[slot];
             if (buffer is null || buffer.Length < length + 16)
             {
