@@ -313,10 +313,19 @@ public static partial class Kernels
                     }
                     for (; i < i1;)
                     {
-                        int rows = TileHeight(i1 - i);
-                        if (g->TransposedA) Tile<ColumnMajor>(g, i, j, rows, width, p0, p1, b, ldb);
-                        else Tile<RowMajor>(g, i, j, rows, width, p0, p1, b, ldb);
-                        i += rows;
+                        int rows = TileHeight(i1 - i), tiles = 1;
+                        // The full-height tiles that follow one another go to the micro-kernel in one call: a weight
+                        // gradient over a batch of 32 has only 32 depth steps per tile, and a call per tile (through
+                        // Tile, TileCols and TileRows) cost about a tenth of its time (W1's fused SGD step on one core:
+                        // 193 → 183 µs; W1's, W3's and W4's whole steps 4 % faster).
+                        if (rows == MR)
+                        {
+                            int left = i1 - i - MR;
+                            while (left > 0 && TileHeight(left) == MR) { tiles++; left -= MR; }
+                        }
+                        if (g->TransposedA) Tile<ColumnMajor>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
+                        else Tile<RowMajor>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
+                        i += rows * tiles;
                     }
                     // The exponential epilogue over the panel just completed (still in L1), here rather than in the
                     // micro-tile: see ExpLinearRows.
@@ -407,14 +416,14 @@ public static partial class Kernels
     private const int KC = 1024;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile<TL>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb) where TL : struct, ILayout
+    private static unsafe void Tile<TL>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb, int tiles) where TL : struct, ILayout
     {
         // The epilogue, chosen once per tile: the short ones compile to a few instructions per vector, which matters
         // when the depth is short (a weight gradient over a batch of 32 has 32 steps per tile).
         bool load = p0 > 0 || g->Accumulate, last = p1 == g->K;
-        if (g->Step) TileCols<TL, EStep>(g, i, j, rows, width, p0, p1, b, ldb);
-        else if (!load && (!last || (g->Bias == null && g->Epilogue is Epilogue.None or Epilogue.ExpLinear))) TileCols<TL, EPlain>(g, i, j, rows, width, p0, p1, b, ldb);
-        else TileCols<TL, EGeneral>(g, i, j, rows, width, p0, p1, b, ldb);
+        if (g->Step) TileCols<TL, EStep>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
+        else if (!load && (!last || (g->Bias == null && g->Epilogue is Epilogue.None or Epilogue.ExpLinear))) TileCols<TL, EPlain>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
+        else TileCols<TL, EGeneral>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
     }
 
     /// <summary>
@@ -431,22 +440,22 @@ public static partial class Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void TileCols<TL, TE>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb)
+    private static unsafe void TileCols<TL, TE>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb, int tiles)
         where TL : struct, ILayout where TE : struct, IEpilogueKind
     {
-        if (width == NR) TileRows<TL, V2, TE>(g, i, j, rows, width, p0, p1, b, ldb);
-        else if (width > 8) TileRows<TL, V2M, TE>(g, i, j, rows, width, p0, p1, b, ldb);
-        else if (width == 8) TileRows<TL, V1, TE>(g, i, j, rows, width, p0, p1, b, ldb);
-        else TileRows<TL, V1M, TE>(g, i, j, rows, width, p0, p1, b, ldb);
+        if (width == NR) TileRows<TL, V2, TE>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
+        else if (width > 8) TileRows<TL, V2M, TE>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
+        else if (width == 8) TileRows<TL, V1, TE>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
+        else TileRows<TL, V1M, TE>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void TileRows<TL, TC, TE>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb)
+    private static unsafe void TileRows<TL, TC, TE>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb, int tiles)
         where TL : struct, ILayout where TC : struct, ICols where TE : struct, IEpilogueKind
     {
         switch (rows)
         {
-            case 6: Micro<TL, TC, R6, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null); break;
+            case 6: Micro<TL, TC, R6, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null, tiles); break;
             case 5: Micro<TL, TC, R5, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null); break;
             case 4: Micro<TL, TC, R4, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null); break;
             case 3: Micro<TL, TC, R3, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null); break;
@@ -462,12 +471,13 @@ public static partial class Kernels
         Vector256.LoadUnsafe(ref MaskTable[8 - Math.Clamp(count, 0, 8)]).AsSingle();
 
     /// <summary>
-    /// One micro-tile: <c>TR.Value</c> rows × (8 or 16) columns, the last vector masked when <c>TC.Masked</c>. The
-    /// type parameters are constants to the JIT, so each combination compiles to straight-line code with its
-    /// accumulators in registers.
+    /// One micro-tile: <c>TR.Value</c> rows × (8 or 16) columns, the last vector masked when <c>TC.Masked</c> — or
+    /// <paramref name="tiles"/> such tiles one below the other, against the same block of B, each computed and stored
+    /// as if alone. The type parameters are constants to the JIT, so each combination compiles to straight-line code
+    /// with its accumulators in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Micro<TL, TC, TR, TE, TP>(GemmArgs* g, int i, int j, int width, int p0, int p1, float* b, int ldb, float* packTo)
+    private static unsafe void Micro<TL, TC, TR, TE, TP>(GemmArgs* g, int i, int j, int width, int p0, int p1, float* b, int ldb, float* packTo, int tiles = 1)
         where TL : struct, ILayout where TC : struct, ICols where TR : struct, IRows where TE : struct, IEpilogueKind where TP : struct, IPacking
     {
         int rows = TR.Value;
@@ -475,97 +485,103 @@ public static partial class Kernels
         bool masked = TC.Masked;
         Vector256<float> mask = masked ? LaneMask(width - (two ? 8 : 0)) : default;
         int lda = g->Lda;
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        if (TL.Transposed)
+        float* panel = b;
+        for (int t = 0; t < tiles; t++, i += rows)
         {
+            b = panel;
+            Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+            Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+            if (TL.Transposed)
+            {
+                if (TE.Kind == EpilogueKind.Step)
+                {
+                    // The step reads and writes these weights after the depth loop: start bringing the lines of this tile
+                    // in now, so that the loop hides their latency.
+                    long stride = g->Ldc;
+                    float* w = g->C + i * stride + j;
+                    for (int r = 0; r < rows; r++, w += stride)
+                    {
+                        Sse.Prefetch0(w);
+                        Sse.Prefetch0(w + 15);
+                    }
+                }
+                float* ap = g->A + (long)p0 * lda + i;
+                for (int p = p0; p < p1; p++, ap += lda, b += ldb)
+                {
+                    Vector256<float> b0 = masked && !two ? Avx.MaskLoad(b, mask) : Avx.LoadVector256(b);
+                    Vector256<float> b1 = two ? (masked ? Avx.MaskLoad(b + 8, mask) : Avx.LoadVector256(b + 8)) : default;
+                    Vector256<float> x = Vector256.Create(ap[0]);
+                    c00 = Fma.MultiplyAdd(x, b0, c00); if (two) c01 = Fma.MultiplyAdd(x, b1, c01);
+                    if (rows > 1) { x = Vector256.Create(ap[1]); c10 = Fma.MultiplyAdd(x, b0, c10); if (two) c11 = Fma.MultiplyAdd(x, b1, c11); }
+                    if (rows > 2) { x = Vector256.Create(ap[2]); c20 = Fma.MultiplyAdd(x, b0, c20); if (two) c21 = Fma.MultiplyAdd(x, b1, c21); }
+                    if (rows > 3) { x = Vector256.Create(ap[3]); c30 = Fma.MultiplyAdd(x, b0, c30); if (two) c31 = Fma.MultiplyAdd(x, b1, c31); }
+                    if (rows > 4) { x = Vector256.Create(ap[4]); c40 = Fma.MultiplyAdd(x, b0, c40); if (two) c41 = Fma.MultiplyAdd(x, b1, c41); }
+                    if (rows > 5) { x = Vector256.Create(ap[5]); c50 = Fma.MultiplyAdd(x, b0, c50); if (two) c51 = Fma.MultiplyAdd(x, b1, c51); }
+                }
+            }
+            else
+            {
+                float* a0 = g->A + (long)i * lda;
+                float* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+                long prefetch = TP.Packs ? 32L * ldb : 0;
+                for (int p = p0; p < p1; p++, b += ldb)
+                {
+                    Vector256<float> b0 = masked && !two ? Avx.MaskLoad(b, mask) : Avx.LoadVector256(b);
+                    Vector256<float> b1 = two ? (masked ? Avx.MaskLoad(b + 8, mask) : Avx.LoadVector256(b + 8)) : default;
+                    if (TP.Packs)
+                    {
+                        // The first tile of a panel packs it on the way (full 16-column panels only).
+                        // B where it lies is read with a stride (a row of the weights per depth step), which the hardware
+                        // prefetchers follow only partly: ask for the rows 32 steps ahead.
+                        Sse.Prefetch0(b + prefetch);
+                        Sse.Prefetch0(b + prefetch + 15);
+                        Avx.StoreAligned(packTo, b0);
+                        Avx.StoreAligned(packTo + 8, b1);
+                        packTo += NR;
+                    }
+                    Vector256<float> x = Vector256.Create(a0[p]);
+                    c00 = Fma.MultiplyAdd(x, b0, c00); if (two) c01 = Fma.MultiplyAdd(x, b1, c01);
+                    if (rows > 1) { x = Vector256.Create(a1[p]); c10 = Fma.MultiplyAdd(x, b0, c10); if (two) c11 = Fma.MultiplyAdd(x, b1, c11); }
+                    if (rows > 2) { x = Vector256.Create(a2[p]); c20 = Fma.MultiplyAdd(x, b0, c20); if (two) c21 = Fma.MultiplyAdd(x, b1, c21); }
+                    if (rows > 3) { x = Vector256.Create(a3[p]); c30 = Fma.MultiplyAdd(x, b0, c30); if (two) c31 = Fma.MultiplyAdd(x, b1, c31); }
+                    if (rows > 4) { x = Vector256.Create(a4[p]); c40 = Fma.MultiplyAdd(x, b0, c40); if (two) c41 = Fma.MultiplyAdd(x, b1, c41); }
+                    if (rows > 5) { x = Vector256.Create(a5[p]); c50 = Fma.MultiplyAdd(x, b0, c50); if (two) c51 = Fma.MultiplyAdd(x, b1, c51); }
+                }
+            }
+            float* c = g->C + (long)i * g->Ldc + j;
+            int ldc = g->Ldc;
             if (TE.Kind == EpilogueKind.Step)
             {
-                // The step reads and writes these weights after the depth loop: start bringing the lines of this tile
-                // in now, so that the loop hides their latency.
-                long stride = g->Ldc;
-                float* w = g->C + i * stride + j;
-                for (int r = 0; r < rows; r++, w += stride)
-                {
-                    Sse.Prefetch0(w);
-                    Sse.Prefetch0(w + 15);
-                }
+                // C holds the weights: w + v·(−η), as the optimizer's own pass computes it (TensorPrimitives.MultiplyAdd,
+                // not an FMA), so that the step is the same bit for bit.
+                var negRate = Vector256.Create(-g->Rate);
+                StepRow<TC>(c, c00, c01, mask, negRate);
+                if (rows > 1) StepRow<TC>(c + ldc, c10, c11, mask, negRate);
+                if (rows > 2) StepRow<TC>(c + 2 * ldc, c20, c21, mask, negRate);
+                if (rows > 3) StepRow<TC>(c + 3 * ldc, c30, c31, mask, negRate);
+                if (rows > 4) StepRow<TC>(c + 4 * ldc, c40, c41, mask, negRate);
+                if (rows > 5) StepRow<TC>(c + 5 * ldc, c50, c51, mask, negRate);
             }
-            float* ap = g->A + (long)p0 * lda + i;
-            for (int p = p0; p < p1; p++, ap += lda, b += ldb)
+            else if (TE.Kind == EpilogueKind.Plain)
             {
-                Vector256<float> b0 = masked && !two ? Avx.MaskLoad(b, mask) : Avx.LoadVector256(b);
-                Vector256<float> b1 = two ? (masked ? Avx.MaskLoad(b + 8, mask) : Avx.LoadVector256(b + 8)) : default;
-                Vector256<float> x = Vector256.Create(ap[0]);
-                c00 = Fma.MultiplyAdd(x, b0, c00); if (two) c01 = Fma.MultiplyAdd(x, b1, c01);
-                if (rows > 1) { x = Vector256.Create(ap[1]); c10 = Fma.MultiplyAdd(x, b0, c10); if (two) c11 = Fma.MultiplyAdd(x, b1, c11); }
-                if (rows > 2) { x = Vector256.Create(ap[2]); c20 = Fma.MultiplyAdd(x, b0, c20); if (two) c21 = Fma.MultiplyAdd(x, b1, c21); }
-                if (rows > 3) { x = Vector256.Create(ap[3]); c30 = Fma.MultiplyAdd(x, b0, c30); if (two) c31 = Fma.MultiplyAdd(x, b1, c31); }
-                if (rows > 4) { x = Vector256.Create(ap[4]); c40 = Fma.MultiplyAdd(x, b0, c40); if (two) c41 = Fma.MultiplyAdd(x, b1, c41); }
-                if (rows > 5) { x = Vector256.Create(ap[5]); c50 = Fma.MultiplyAdd(x, b0, c50); if (two) c51 = Fma.MultiplyAdd(x, b1, c51); }
+                StoreRow<TC>(c, c00, c01, mask);
+                if (rows > 1) StoreRow<TC>(c + ldc, c10, c11, mask);
+                if (rows > 2) StoreRow<TC>(c + 2 * ldc, c20, c21, mask);
+                if (rows > 3) StoreRow<TC>(c + 3 * ldc, c30, c31, mask);
+                if (rows > 4) StoreRow<TC>(c + 4 * ldc, c40, c41, mask);
+                if (rows > 5) StoreRow<TC>(c + 5 * ldc, c50, c51, mask);
             }
-        }
-        else
-        {
-            float* a0 = g->A + (long)i * lda;
-            float* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-            long prefetch = TP.Packs ? 32L * ldb : 0;
-            for (int p = p0; p < p1; p++, b += ldb)
+            else
             {
-                Vector256<float> b0 = masked && !two ? Avx.MaskLoad(b, mask) : Avx.LoadVector256(b);
-                Vector256<float> b1 = two ? (masked ? Avx.MaskLoad(b + 8, mask) : Avx.LoadVector256(b + 8)) : default;
-                if (TP.Packs)
-                {
-                    // The first tile of a panel packs it on the way (full 16-column panels only).
-                    // B where it lies is read with a stride (a row of the weights per depth step), which the hardware
-                    // prefetchers follow only partly: ask for the rows 32 steps ahead.
-                    Sse.Prefetch0(b + prefetch);
-                    Sse.Prefetch0(b + prefetch + 15);
-                    Avx.StoreAligned(packTo, b0);
-                    Avx.StoreAligned(packTo + 8, b1);
-                    packTo += NR;
-                }
-                Vector256<float> x = Vector256.Create(a0[p]);
-                c00 = Fma.MultiplyAdd(x, b0, c00); if (two) c01 = Fma.MultiplyAdd(x, b1, c01);
-                if (rows > 1) { x = Vector256.Create(a1[p]); c10 = Fma.MultiplyAdd(x, b0, c10); if (two) c11 = Fma.MultiplyAdd(x, b1, c11); }
-                if (rows > 2) { x = Vector256.Create(a2[p]); c20 = Fma.MultiplyAdd(x, b0, c20); if (two) c21 = Fma.MultiplyAdd(x, b1, c21); }
-                if (rows > 3) { x = Vector256.Create(a3[p]); c30 = Fma.MultiplyAdd(x, b0, c30); if (two) c31 = Fma.MultiplyAdd(x, b1, c31); }
-                if (rows > 4) { x = Vector256.Create(a4[p]); c40 = Fma.MultiplyAdd(x, b0, c40); if (two) c41 = Fma.MultiplyAdd(x, b1, c41); }
-                if (rows > 5) { x = Vector256.Create(a5[p]); c50 = Fma.MultiplyAdd(x, b0, c50); if (two) c51 = Fma.MultiplyAdd(x, b1, c51); }
+                bool load = p0 > 0 || g->Accumulate, last = p1 == g->K;
+                Finish<TC>(g, c, c00, c01, j, mask, load, last);
+                if (rows > 1) Finish<TC>(g, c + ldc, c10, c11, j, mask, load, last);
+                if (rows > 2) Finish<TC>(g, c + 2 * ldc, c20, c21, j, mask, load, last);
+                if (rows > 3) Finish<TC>(g, c + 3 * ldc, c30, c31, j, mask, load, last);
+                if (rows > 4) Finish<TC>(g, c + 4 * ldc, c40, c41, j, mask, load, last);
+                if (rows > 5) Finish<TC>(g, c + 5 * ldc, c50, c51, j, mask, load, last);
             }
         }
-        float* c = g->C + (long)i * g->Ldc + j;
-        int ldc = g->Ldc;
-        if (TE.Kind == EpilogueKind.Step)
-        {
-            // C holds the weights: w + v·(−η), as the optimizer's own pass computes it (TensorPrimitives.MultiplyAdd,
-            // not an FMA), so that the step is the same bit for bit.
-            var negRate = Vector256.Create(-g->Rate);
-            StepRow<TC>(c, c00, c01, mask, negRate);
-            if (rows > 1) StepRow<TC>(c + ldc, c10, c11, mask, negRate);
-            if (rows > 2) StepRow<TC>(c + 2 * ldc, c20, c21, mask, negRate);
-            if (rows > 3) StepRow<TC>(c + 3 * ldc, c30, c31, mask, negRate);
-            if (rows > 4) StepRow<TC>(c + 4 * ldc, c40, c41, mask, negRate);
-            if (rows > 5) StepRow<TC>(c + 5 * ldc, c50, c51, mask, negRate);
-            return;
-        }
-        if (TE.Kind == EpilogueKind.Plain)
-        {
-            StoreRow<TC>(c, c00, c01, mask);
-            if (rows > 1) StoreRow<TC>(c + ldc, c10, c11, mask);
-            if (rows > 2) StoreRow<TC>(c + 2 * ldc, c20, c21, mask);
-            if (rows > 3) StoreRow<TC>(c + 3 * ldc, c30, c31, mask);
-            if (rows > 4) StoreRow<TC>(c + 4 * ldc, c40, c41, mask);
-            if (rows > 5) StoreRow<TC>(c + 5 * ldc, c50, c51, mask);
-            return;
-        }
-        bool load = p0 > 0 || g->Accumulate, last = p1 == g->K;
-        Finish<TC>(g, c, c00, c01, j, mask, load, last);
-        if (rows > 1) Finish<TC>(g, c + ldc, c10, c11, j, mask, load, last);
-        if (rows > 2) Finish<TC>(g, c + 2 * ldc, c20, c21, j, mask, load, last);
-        if (rows > 3) Finish<TC>(g, c + 3 * ldc, c30, c31, j, mask, load, last);
-        if (rows > 4) Finish<TC>(g, c + 4 * ldc, c40, c41, j, mask, load, last);
-        if (rows > 5) Finish<TC>(g, c + 5 * ldc, c50, c51, j, mask, load, last);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
