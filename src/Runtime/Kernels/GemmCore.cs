@@ -317,7 +317,7 @@ public static partial class Kernels
                         // The full-height tiles that follow one another go to the micro-kernel in one call: a weight
                         // gradient over a batch of 32 has only 32 depth steps per tile, and a call per tile (through
                         // Tile, TileCols and TileRows) cost about a tenth of its time (W1's fused SGD step on one core:
-                        // 193 → 183 µs; W1's, W3's and W4's whole steps 4 % faster).
+                        // 193 → 183 µs; W1's to W4's whole steps 4 % faster).
                         if (rows == MR)
                         {
                             int left = i1 - i - MR;
