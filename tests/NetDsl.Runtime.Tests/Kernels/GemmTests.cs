@@ -32,6 +32,9 @@ public class GemmTests
         // one sample against small weights (the row-streamed product on one core): depths of 2, 3 and 37 (the groups
         // of four rows and their remainder), widths with and without a masked last vector
         { 1, 37, 50 }, { 1, 3, 20 }, { 1, 2, 64 }, { 1, 40, 64 },
+        // a run of full six-row tiles (one call of the micro-kernel) that ends the rows, with no shorter tile after it,
+        // after a packing tile (12, 18) and alone (6)
+        { 12, 33, 20 }, { 18, 40, 16 }, { 6, 35, 16 },
     };
 
     [Theory]
