@@ -20,22 +20,31 @@ public static partial class Kernels
         CheckLabels(labels, batch, classes);
         double total = 0;
         float invBatch = 1f / batch;
-        Span<double> e = Scratch.Doubles(classes);
-        for (int i = 0; i < batch; i++)
+        int block = Math.Max(1, ExponentialBlock / Math.Max(classes, 1));
+        Span<double> e = Scratch.Doubles(Math.Min(batch, block) * classes);
+        for (int i0 = 0; i0 < batch; i0 += block)
         {
-            ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
-            int label = labels[i];
-            float max = TensorPrimitives.Max(z);
-            double sum = ShiftedExponentials(z, max, e);
-            double logSum = Math.Log(sum);
-            total += logSum - (z[label] - max);
-            if (!probabilities.IsEmpty || !logitsGradient.IsEmpty)
+            int rows = Math.Min(block, batch - i0);
+            Span<double> eb = e.Slice(0, rows * classes);
+            ShiftedExponentials(logits.Slice(i0 * classes, rows * classes), classes, eb);
+            for (int r = 0; r < rows; r++)
             {
-                for (int j = 0; j < classes; j++)
+                int i = i0 + r;
+                ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
+                ReadOnlySpan<double> er = eb.Slice(r * classes, classes);
+                int label = labels[i];
+                double sum = 0;
+                for (int j = 0; j < classes; j++) sum += er[j];
+                double logSum = Math.Log(sum);
+                total += logSum - (z[label] - RowMax(z));
+                if (!probabilities.IsEmpty || !logitsGradient.IsEmpty)
                 {
-                    float p = (float)(e[j] / sum);
-                    if (!probabilities.IsEmpty) probabilities[i * classes + j] = p;
-                    if (!logitsGradient.IsEmpty) logitsGradient[i * classes + j] = (p - (j == label ? 1f : 0f)) * invBatch;
+                    for (int j = 0; j < classes; j++)
+                    {
+                        float p = (float)(er[j] / sum);
+                        if (!probabilities.IsEmpty) probabilities[i * classes + j] = p;
+                        if (!logitsGradient.IsEmpty) logitsGradient[i * classes + j] = (p - (j == label ? 1f : 0f)) * invBatch;
+                    }
                 }
             }
         }
@@ -60,7 +69,9 @@ public static partial class Kernels
             ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
             ReadOnlySpan<float> t = targets.Slice(i * classes, classes);
             float max = TensorPrimitives.Max(z);
-            double sum = ShiftedExponentials(z, max, e);
+            ShiftedExponentials(z, classes, e);
+            double sum = 0;
+            for (int j = 0; j < classes; j++) sum += e[j];
             double logSum = Math.Log(sum);
             double rowLoss = 0, tSum = 0;
             for (int j = 0; j < classes; j++)
@@ -82,13 +93,38 @@ public static partial class Kernels
         return (float)(total / batch);
     }
 
-    /// <summary><c>e[j] = exp(z[j] − max)</c> in double precision; returns their sum (softmax's denominator).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double ShiftedExponentials(ReadOnlySpan<float> z, float max, Span<double> e)
+    /// <summary>
+    /// The largest of a row of logits, NaN if one is (as <c>TensorPrimitives.Max</c>, whose call costs more than the
+    /// comparisons for a row of ten).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float RowMax(ReadOnlySpan<float> row)
     {
-        double sum = 0;
-        for (int j = 0; j < z.Length; j++) sum += e[j] = Math.Exp(z[j] - max);
-        return sum;
+        float max = row[0];
+        for (int j = 1; j < row.Length; j++) max = Math.Max(max, row[j]);
+        return max;
+    }
+
+    /// <summary>Doubles of <see cref="ShiftedExponentials"/>' blocks of rows (16 KiB of scratch whatever the batch).</summary>
+    private const int ExponentialBlock = 2048;
+
+    /// <summary>
+    /// <c>e = exp(z − max of its row)</c> in double precision for whole rows of <paramref name="classes"/> logits: the
+    /// differences in single precision, as before, then one vectorized exponential over all of them
+    /// (<c>TensorPrimitives.Exp</c>, four doubles at a time: a batch of 32 × 10 logits in about 1 µs instead of about
+    /// 3.5 µs with <c>Math.Exp</c> one by one; both within an ulp of the exact value in double precision, so the
+    /// probabilities, rounded to single precision, are the same but for a result within an ulp of a rounding boundary).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ShiftedExponentials(ReadOnlySpan<float> z, int classes, Span<double> e)
+    {
+        for (int i = 0; i < z.Length; i += classes)
+        {
+            ReadOnlySpan<float> row = z.Slice(i, classes);
+            float max = RowMax(row);
+            for (int j = 0; j < classes; j++) e[i + j] = row[j] - max;
+        }
+        TensorPrimitives.Exp(e.Slice(0, z.Length), e.Slice(0, z.Length));
     }
 
     /// <summary>

@@ -409,6 +409,60 @@ public class GemmTests
         Assert.Contains("'a' has 5 elements; 6 are required", e.Message);
     }
 
+    /// <summary>
+    /// A product writes C's elements and nothing after them, whatever the width of its last column panel (its last
+    /// 1–7 lanes are stored four, two and one at a time): C lies at the start of a larger buffer whose other elements
+    /// must stay as they were, in every epilogue — a plain store, bias and ReLU, accumulation, the input gradient's
+    /// transposed B, the fused SGD step — and its values match the double-precision sums.
+    /// </summary>
+    [Theory]
+    [InlineData(7, 9)]
+    [InlineData(32, 33)]
+    public void Products_store_exactly_the_columns_of_c_whatever_the_width_of_the_last_panel(int m, int k)
+    {
+        const float sentinel = 12345f;
+        const float rate = 0.05f;
+        for (int n = 1; n <= 24; n++)
+        {
+            float[] a = Random(m * k, 31), b = Random(k * n, 32), bias = Random(n, 33), start = Random(m * n, 34);
+            float[] bt = Random(n * k, 35), at = Random(k * m, 36);
+            float[] Buffer()
+            {
+                var buffer = new float[m * n + 24];
+                start.CopyTo(buffer, 0);
+                buffer.AsSpan(m * n).Fill(sentinel);
+                return buffer;
+            }
+            float[] plain = Buffer(), accumulated = Buffer(), dense = Buffer(), nt = Buffer(), step = Buffer();
+            Kernels.MatMul(a, b, plain.AsSpan(0, m * n), m, k, n);
+            Kernels.MatMul(a, b, accumulated.AsSpan(0, m * n), m, k, n, accumulate: true);
+            Kernels.Dense(a, b, bias, dense.AsSpan(0, m * n), m, k, n, Activation.Relu);
+            Kernels.MatMulNT(a, bt, nt.AsSpan(0, m * n), m, k, n);
+            Kernels.MatMulTNStep(at, b, step.AsSpan(0, m * n), rate, m, k, n);
+            foreach (float[] buffer in new[] { plain, accumulated, dense, nt, step })
+                Assert.All(buffer.AsSpan(m * n).ToArray(), v => Assert.Equal(sentinel, v));
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    double s = 0, sNT = 0, sTN = 0;
+                    for (int p = 0; p < k; p++)
+                    {
+                        s += (double)a[i * k + p] * b[p * n + j];
+                        sNT += (double)a[i * k + p] * bt[j * k + p];
+                        sTN += (double)at[p * m + i] * b[p * n + j];
+                    }
+                    int e = i * n + j;
+                    Assert.Equal(s, plain[e], Tolerance(k));
+                    Assert.Equal(start[e] + s, accumulated[e], Tolerance(k));
+                    Assert.Equal(Math.Max(0, s + bias[j]), dense[e], Tolerance(k));
+                    Assert.Equal(sNT, nt[e], Tolerance(k));
+                    Assert.Equal(start[e] - rate * sTN, step[e], Tolerance(k));
+                }
+            }
+        }
+    }
+
     private static double Tolerance(int k) => 1e-5 + 1e-5 * k;
 
     /// <summary><c>activation(x·W + b)</c> in double precision, row by row (the activations' reference formulas).</summary>
@@ -474,6 +528,9 @@ public class CoreCountIndependenceTests
         { "dense relu", 1, 784, 300 }, { "dense selu", 1, 1500, 90 }, { "dense relu", 32, 784, 300 }, { "dense selu", 128, 100, 100 },
         { "dense relu", 500, 300, 100 }, { "nt", 32, 100, 300 }, { "nt", 128, 100, 100 }, { "tn", 784, 32, 300 }, { "tn", 100, 128, 100 },
         { "tn step", 784, 32, 300 }, { "tn step", 784, 1, 300 }, { "tn step", 300, 32, 100 },
+        // an odd number of single-panel column chunks, whose middle panel is split into two row halves: few rows (the
+        // halves cut at 6), a narrow layer's 7 panels, a fused step of 13 rows
+        { "dense relu", 12, 784, 300 }, { "dense relu", 32, 300, 100 }, { "tn step", 13, 1000, 300 },
     };
 
     [Theory]
