@@ -231,7 +231,9 @@ public static partial class Kernels
 
     /// <summary>
     /// <see cref="ExpLinear"/> on <paramref name="length"/> floats (in place or not), eight lanes at a time with the
-    /// vector exponential, the last 1–7 through a masked vector. AVX2 and FMA required.
+    /// vector exponential, the last 1–7 through a masked load and stored lane by lane (<see cref="StoreLanes"/>: the
+    /// exponential epilogue of a 100-unit layer's last panel stores a row's last four columns this way). AVX2 and FMA
+    /// required.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static unsafe void ExpLinearRow(float* x, float* y, int length, float scale, float alpha)
@@ -241,7 +243,7 @@ public static partial class Kernels
         if (full < length)
         {
             Vector256<float> mask = LaneMask(length - full);
-            Avx.MaskStore(y + full, mask, ExpLinearVector(Avx.MaskLoad(x + full, mask), scale, alpha));
+            StoreLanes(y + full, ExpLinearVector(Avx.MaskLoad(x + full, mask), scale, alpha), length - full);
         }
     }
 

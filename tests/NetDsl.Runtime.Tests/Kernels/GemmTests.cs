@@ -412,8 +412,9 @@ public class GemmTests
     /// <summary>
     /// A product writes C's elements and nothing after them, whatever the width of its last column panel (its last
     /// 1–7 lanes are stored four, two and one at a time): C lies at the start of a larger buffer whose other elements
-    /// must stay as they were, in every epilogue — a plain store, bias and ReLU, accumulation, the input gradient's
-    /// transposed B, the fused SGD step — and its values match the double-precision sums.
+    /// must stay as they were, in every epilogue — a plain store, bias and ReLU, bias and SELU (its exponential applied
+    /// to the stored tile), accumulation, the input gradient's transposed B, the fused SGD step — and its values match
+    /// the double-precision sums.
     /// </summary>
     [Theory]
     [InlineData(7, 9)]
@@ -433,13 +434,14 @@ public class GemmTests
                 buffer.AsSpan(m * n).Fill(sentinel);
                 return buffer;
             }
-            float[] plain = Buffer(), accumulated = Buffer(), dense = Buffer(), nt = Buffer(), step = Buffer();
+            float[] plain = Buffer(), accumulated = Buffer(), dense = Buffer(), selu = Buffer(), nt = Buffer(), step = Buffer();
             Kernels.MatMul(a, b, plain.AsSpan(0, m * n), m, k, n);
+            Kernels.Dense(a, b, bias, selu.AsSpan(0, m * n), m, k, n, Activation.Selu);
             Kernels.MatMul(a, b, accumulated.AsSpan(0, m * n), m, k, n, accumulate: true);
             Kernels.Dense(a, b, bias, dense.AsSpan(0, m * n), m, k, n, Activation.Relu);
             Kernels.MatMulNT(a, bt, nt.AsSpan(0, m * n), m, k, n);
             Kernels.MatMulTNStep(at, b, step.AsSpan(0, m * n), rate, m, k, n);
-            foreach (float[] buffer in new[] { plain, accumulated, dense, nt, step })
+            foreach (float[] buffer in new[] { plain, accumulated, dense, selu, nt, step })
                 Assert.All(buffer.AsSpan(m * n).ToArray(), v => Assert.Equal(sentinel, v));
             for (int i = 0; i < m; i++)
             {
@@ -456,6 +458,8 @@ public class GemmTests
                     Assert.Equal(s, plain[e], Tolerance(k));
                     Assert.Equal(start[e] + s, accumulated[e], Tolerance(k));
                     Assert.Equal(Math.Max(0, s + bias[j]), dense[e], Tolerance(k));
+                    double z = s + bias[j];
+                    Assert.Equal(1.0507009873554805 * (z > 0 ? z : 1.6732632423543772 * (Math.Exp(z) - 1)), selu[e], Tolerance(k));
                     Assert.Equal(sNT, nt[e], Tolerance(k));
                     Assert.Equal(start[e] - rate * sTN, step[e], Tolerance(k));
                 }
