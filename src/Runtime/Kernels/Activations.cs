@@ -288,7 +288,7 @@ public static partial class Kernels
     public static void SoftmaxRow(ReadOnlySpan<float> logits, Span<float> probabilities)
     {
         float max = TensorPrimitives.Max(logits);
-        TensorPrimitives.Subtract(logits, max, probabilities);
+        VectorOps.Subtract(logits, max, probabilities);
         TensorPrimitives.Exp(probabilities[..logits.Length], probabilities);
         float sum = TensorPrimitives.Sum(probabilities[..logits.Length]);
         TensorPrimitives.Divide(probabilities[..logits.Length], sum, probabilities);

@@ -36,13 +36,13 @@ public static partial class Kernels
         Span<float> mean = savedMean[..features];
         Span<float> invStd = savedInvStd[..features];
         mean.Clear();
-        for (int i = 0; i < batch; i++) TensorPrimitives.Add(mean, x.Slice(i * features, features), mean);
-        TensorPrimitives.Multiply(mean, 1f / batch, mean);
+        for (int i = 0; i < batch; i++) VectorOps.Add(mean, x.Slice(i * features, features), mean);
+        VectorOps.Multiply(mean, 1f / batch, mean);
 
         // Two-pass variance: accumulate (x − μ)² into invStd.
         invStd.Clear();
         for (int i = 0; i < batch; i++) AccumulateSquaredDeviation(x.Slice(i * features, features), mean, invStd);
-        TensorPrimitives.Multiply(invStd, 1f / batch, invStd); // biased variance σ²_B
+        VectorOps.Multiply(invStd, 1f / batch, invStd); // biased variance σ²_B
         if (updateMovingStatistics)
         {
             CheckLength(movingMean, features, nameof(movingMean));
@@ -56,13 +56,13 @@ public static partial class Kernels
         Span<float> shift = scale.Slice(features, features);
         scale = scale[..features];
         if (gamma.IsEmpty) invStd.CopyTo(scale);
-        else TensorPrimitives.Multiply(gamma[..features], invStd, scale);
-        TensorPrimitives.Multiply(mean, scale, shift);
-        if (beta.IsEmpty) TensorPrimitives.Negate(shift, shift);
-        else TensorPrimitives.Subtract(beta[..features], shift, shift);
+        else VectorOps.Multiply(gamma[..features], invStd, scale);
+        VectorOps.Multiply(mean, scale, shift);
+        if (beta.IsEmpty) VectorOps.Negate(shift, shift);
+        else VectorOps.Subtract(beta[..features], shift, shift);
         for (int i = 0; i < batch; i++)
         {
-            TensorPrimitives.FusedMultiplyAdd(x.Slice(i * features, features), scale, shift, y.Slice(i * features, features));
+            VectorOps.FusedMultiplyAdd(x.Slice(i * features, features), scale, shift, y.Slice(i * features, features));
         }
     }
 
@@ -83,7 +83,7 @@ public static partial class Kernels
         InferenceCoefficients(scale, shift, gamma, beta, movingMean, movingVariance, epsilon, features);
         for (int i = 0; i < batch; i++)
         {
-            TensorPrimitives.FusedMultiplyAdd(x.Slice(i * features, features), scale, shift, y.Slice(i * features, features));
+            VectorOps.FusedMultiplyAdd(x.Slice(i * features, features), scale, shift, y.Slice(i * features, features));
         }
     }
 
@@ -118,8 +118,8 @@ public static partial class Kernels
         Span<float> bCoef = work.Slice(2 * features, features);
         Span<float> cCoef = work.Slice(3 * features, features);
         ReadOnlySpan<float> mean = savedMean[..features], s = savedInvStd[..features];
-        TensorPrimitives.Multiply(mean, s, negMeanS);
-        TensorPrimitives.Negate(negMeanS, negMeanS);
+        VectorOps.Multiply(mean, s, negMeanS);
+        VectorOps.Negate(negMeanS, negMeanS);
         sumDy.Clear();
         sumDyXhat.Clear();
         for (int i = 0; i < batch; i++)
@@ -133,11 +133,11 @@ public static partial class Kernels
         if (inputGradient.IsEmpty) return;
         float invN = 1f / batch;
         if (gamma.IsEmpty) s.CopyTo(a);
-        else TensorPrimitives.Multiply(gamma[..features], s, a);
-        TensorPrimitives.Multiply(a, sumDyXhat, bCoef);
-        TensorPrimitives.Multiply(bCoef, -invN, bCoef);
-        TensorPrimitives.Multiply(a, sumDy, cCoef);
-        TensorPrimitives.Multiply(cCoef, -invN, cCoef);
+        else VectorOps.Multiply(gamma[..features], s, a);
+        VectorOps.Multiply(a, sumDyXhat, bCoef);
+        VectorOps.Multiply(bCoef, -invN, bCoef);
+        VectorOps.Multiply(a, sumDy, cCoef);
+        VectorOps.Multiply(cCoef, -invN, cCoef);
         for (int i = 0; i < batch; i++)
         {
             BackwardInput(x.Slice(i * features, features), outputGradient.Slice(i * features, features), inputGradient.Slice(i * features, features),
@@ -311,8 +311,8 @@ public static partial class Kernels
         {
             ReadOnlySpan<float> g = outputGradient.Slice(i * features, features);
             Span<float> dx = inputGradient.Slice(i * features, features);
-            if (accumulate) TensorPrimitives.FusedMultiplyAdd(g, scale, dx, dx);
-            else TensorPrimitives.Multiply(g, scale, dx);
+            if (accumulate) VectorOps.FusedMultiplyAdd(g, scale, dx, dx);
+            else VectorOps.Multiply(g, scale, dx);
         }
     }
 }

@@ -74,12 +74,12 @@ public static partial class Kernels
         // x̂ = x·s + (−μ·s), as BatchNormBackward computes it.
         Span<float> xhat = Scratch.Get(Scratch.NormalizedInputSlot, batch * features + features);
         Span<float> negMeanS = xhat.Slice(batch * features, features);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(savedMean[..features], savedInvStd[..features], negMeanS);
-        System.Numerics.Tensors.TensorPrimitives.Negate(negMeanS, negMeanS);
+        VectorOps.Multiply(savedMean[..features], savedInvStd[..features], negMeanS);
+        VectorOps.Negate(negMeanS, negMeanS);
         xhat = xhat[..(batch * features)];
         for (int i = 0; i < batch; i++)
         {
-            System.Numerics.Tensors.TensorPrimitives.FusedMultiplyAdd(x.Slice(i * features, features), savedInvStd[..features], negMeanS,
+            VectorOps.FusedMultiplyAdd(x.Slice(i * features, features), savedInvStd[..features], negMeanS,
                 xhat.Slice(i * features, features));
         }
         // σ = Σₙ dZₙ; G = x̂ᵀ·dZ — into the kernel gradient, which it becomes row by row, or into scratch.

@@ -11,7 +11,7 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CopyOrAdd(ReadOnlySpan<float> source, Span<float> destination, bool accumulate)
     {
-        if (accumulate) TensorPrimitives.Add(destination[..source.Length], source, destination);
+        if (accumulate) VectorOps.Add(destination[..source.Length], source, destination);
         else source.CopyTo(destination);
     }
 
@@ -19,13 +19,13 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyInto(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> destination, bool accumulate)
     {
-        if (accumulate) TensorPrimitives.MultiplyAdd(a, b[..a.Length], destination[..a.Length], destination);
-        else TensorPrimitives.Multiply(a, b[..a.Length], destination);
+        if (accumulate) VectorOps.MultiplyAdd(a, b[..a.Length], destination[..a.Length], destination);
+        else VectorOps.Multiply(a, b[..a.Length], destination);
     }
 
     /// <summary><c>y = a + b</c> (the <c>Add</c> layer).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => TensorPrimitives.Add(a, b[..a.Length], y);
+    public static void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => VectorOps.Add(a, b[..a.Length], y);
 
     /// <summary>Row-wise concatenation: each row of <paramref name="y"/> is the row of <paramref name="first"/> then the row of <paramref name="second"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -162,7 +162,7 @@ public static partial class Kernels
         if (l2 > 0)
         {
             penalty += l2 * (double)TensorPrimitives.Dot(weights, weights);
-            if (!gradient.IsEmpty) TensorPrimitives.MultiplyAdd(weights, 2f * l2, gradient[..weights.Length], gradient);
+            if (!gradient.IsEmpty) VectorOps.MultiplyAdd(weights, 2f * l2, gradient[..weights.Length], gradient);
         }
         if (l1 > 0)
         {
@@ -187,7 +187,7 @@ public static partial class Kernels
         for (int i = 0; i < inputs; i++)
         {
             ReadOnlySpan<float> row = kernel.Slice(i * units, units);
-            TensorPrimitives.FusedMultiplyAdd(row, row, norms, norms);
+            VectorOps.FusedMultiplyAdd(row, row, norms, norms);
         }
         for (int j = 0; j < units; j++)
         {
@@ -197,7 +197,7 @@ public static partial class Kernels
         for (int i = 0; i < inputs; i++)
         {
             Span<float> row = kernel.Slice(i * units, units);
-            TensorPrimitives.Multiply(row, norms, row);
+            VectorOps.Multiply(row, norms, row);
         }
     }
 }

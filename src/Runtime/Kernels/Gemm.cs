@@ -110,7 +110,7 @@ public static partial class Kernels
             // the optimizer's own update.
             Span<float> gradient = Scratch.Get(Scratch.TransposedSlot, m * n);
             MatMulTN(a, b, gradient, m, k, n);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(gradient, -rate, w[..(m * n)], w[..(m * n)]);
+            VectorOps.MultiplyAdd(gradient, -rate, w[..(m * n)], w[..(m * n)]);
             return;
         }
         fixed (float* pa = a, pb = b, pw = w)
@@ -178,7 +178,7 @@ public static partial class Kernels
         CheckLength(sums, columns, nameof(sums));
         Span<float> s = sums[..columns];
         if (!accumulate) s.Clear();
-        for (int i = 0; i < rows; i++) System.Numerics.Tensors.TensorPrimitives.Add(s, matrix.Slice(i * columns, columns), s);
+        for (int i = 0; i < rows; i++) VectorOps.Add(s, matrix.Slice(i * columns, columns), s);
     }
 
     /// <summary><c>destination (n × m) (+)= sourceᵀ</c>, <c>source</c> being <c>m × n</c>: 8 × 8 blocks through AVX registers, scalar edges.</summary>

@@ -581,8 +581,8 @@ public static partial class Kernels
             int ldc = g->Ldc;
             if (TE.Kind == EpilogueKind.Step)
             {
-                // C holds the weights: w + v·(−η), as the optimizer's own pass computes it (TensorPrimitives.MultiplyAdd,
-                // not an FMA), so that the step is the same bit for bit.
+                // C holds the weights: w + v·(−η), as the optimizer's own pass computes it (VectorOps.MultiplyAdd,
+                // TensorPrimitives.MultiplyAdd's arithmetic: not an FMA), so that the step is the same bit for bit.
                 var negRate = Vector256.Create(-g->Rate);
                 StepRow<TC>(c, c00, c01, mask, lanes, negRate);
                 if (rows > 1) StepRow<TC>(c + ldc, c10, c11, mask, lanes, negRate);

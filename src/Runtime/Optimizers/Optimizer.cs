@@ -145,7 +145,7 @@ public abstract class Optimizer
         return true;
     }
 
-    /// <summary>Whether <see cref="Update"/> is <c>θ ← θ + (−η)·g</c> computed as <c>TensorPrimitives.MultiplyAdd(g, −η, θ)</c>, with no state.</summary>
+    /// <summary>Whether <see cref="Update"/> is <c>θ ← θ + (−η)·g</c> computed as <c>TensorPrimitives.MultiplyAdd(g, −η, θ)</c> does it (two roundings; <see cref="VectorOps.MultiplyAdd(ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>), with no state.</summary>
     private protected virtual bool IsPlainGradientStep => false;
 
     /// <summary>Trainable floats per chunk of a parallel update.</summary>
@@ -322,7 +322,7 @@ public abstract class Optimizer
                 if (!v.Trainable) continue;
                 Span<float> g = gradients.Slice(v.Offset, v.Length);
                 double norm = TensorPrimitives.Norm(g);
-                if (norm > _clipNorm) TensorPrimitives.Multiply(g, (float)(_clipNorm / norm), g);
+                if (norm > _clipNorm) VectorOps.Multiply(g, (float)(_clipNorm / norm), g);
             }
         }
         if (_globalClipNorm > 0)
@@ -342,7 +342,7 @@ public abstract class Optimizer
                 {
                     if (!v.Trainable) continue;
                     Span<float> g = gradients.Slice(v.Offset, v.Length);
-                    TensorPrimitives.Multiply(g, scale, g);
+                    VectorOps.Multiply(g, scale, g);
                 }
             }
         }

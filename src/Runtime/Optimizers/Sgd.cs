@@ -44,23 +44,23 @@ public sealed class Sgd : Optimizer
     {
         if (Momentum == 0)
         {
-            TensorPrimitives.MultiplyAdd(gradients, -learningRate, parameters, parameters);
+            VectorOps.MultiplyAdd(gradients, -learningRate, parameters, parameters);
             return;
         }
         float mu = (float)Momentum;
         Span<float> v = _velocity.AsSpan(offset, parameters.Length);
         // v ← μ·v − η·g
-        TensorPrimitives.Multiply(v, mu, v);
-        TensorPrimitives.MultiplyAdd(gradients, -learningRate, v, v);
+        VectorOps.Multiply(v, mu, v);
+        VectorOps.MultiplyAdd(gradients, -learningRate, v, v);
         if (Nesterov)
         {
             // θ ← θ + μ·v − η·g
-            TensorPrimitives.MultiplyAdd(v, mu, parameters, parameters);
-            TensorPrimitives.MultiplyAdd(gradients, -learningRate, parameters, parameters);
+            VectorOps.MultiplyAdd(v, mu, parameters, parameters);
+            VectorOps.MultiplyAdd(gradients, -learningRate, parameters, parameters);
         }
         else
         {
-            TensorPrimitives.Add(parameters, v, parameters);
+            VectorOps.Add(parameters, v, parameters);
         }
     }
 }
