@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace NetDsl;
 
@@ -367,6 +368,7 @@ public sealed class Dataset
     /// <exception cref="InvalidOperationException">The dataset has float targets, not labels.</exception>
     /// <exception cref="ArgumentException">A buffer has the wrong length.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void GatherBatch(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels)
     {
         if (_labels is null)
@@ -395,6 +397,7 @@ public sealed class Dataset
     /// <exception cref="InvalidOperationException">The dataset has int class labels, not targets.</exception>
     /// <exception cref="ArgumentException">A buffer has the wrong length.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void GatherBatch(ReadOnlySpan<int> indices, Span<float> features, Span<float> targets)
     {
         if (_targets is null)
@@ -525,6 +528,7 @@ public sealed class Dataset
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckIndices(ReadOnlySpan<int> indices, string paramName)
     {
         for (int i = 0; i < indices.Length; i++)
@@ -539,6 +543,7 @@ public sealed class Dataset
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckBatchSpans(ReadOnlySpan<int> indices, int featuresLength, int outputsLength, int outputsPerSample, string outputsName)
     {
         long expectedFeatures = (long)indices.Length * FeatureCount;

@@ -99,6 +99,7 @@ public abstract class Optimizer
     /// variables was already made while their gradients were computed (see <see cref="TryGetFusedUpdateRate"/>): the
     /// variables starting at <paramref name="alreadyUpdated"/> (offsets, ascending) are skipped. Called by generated code.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(Span<float> parameters, Span<float> gradients, ReadOnlySpan<ParameterVariable> variables, ReadOnlySpan<int> alreadyUpdated)
     {
         if (gradients.Length != parameters.Length) throw new ArgumentException("Parameters and gradients differ in length.", nameof(gradients));
@@ -154,6 +155,7 @@ public abstract class Optimizer
     private GCHandle _self;
 
     /// <summary>Cuts the trainable variables into chunks of at most <see cref="UpdateChunk"/> floats; returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int PlanChunks(ReadOnlySpan<ParameterVariable> variables, ReadOnlySpan<int> alreadyUpdated, out long trainable)
     {
         int count = 0;
@@ -181,6 +183,7 @@ public abstract class Optimizer
     }
 
     /// <summary>The element-wise update of large networks, split across the cores (every optimizer's update is element-wise).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void UpdateInParallel(Span<float> parameters, Span<float> gradients, int chunks, float lr, long step)
     {
         if (!_self.IsAllocated) _self = GCHandle.Alloc(this, GCHandleType.Weak);
@@ -303,6 +306,7 @@ public abstract class Optimizer
     /// </summary>
     protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, float learningRate, long step);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Clip(Span<float> gradients, ReadOnlySpan<ParameterVariable> variables)
     {
         if (_clipValue > 0)

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace NetDsl;
 
@@ -12,6 +13,7 @@ public static class Metrics
     /// Correct predictions among <paramref name="batch"/> rows of outputs against integer labels: argmax for several
     /// outputs (<c>sparse_categorical_accuracy</c>), <c>output &gt; 0.5</c> for one (<c>binary_accuracy</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int CountCorrect(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batch, int width)
     {
         int correct = 0;
@@ -29,6 +31,7 @@ public static class Metrics
     /// (argmax of outputs equals argmax of targets) for categorical cross-entropy, and for binary cross-entropy the mean
     /// over units of <c>(output &gt; 0.5) == (target &gt; 0.5)</c> per sample.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double CountCorrect(Loss loss, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int batch, int width)
     {
         double correct = 0;
