@@ -16,6 +16,10 @@ public class VectorOpsTests
         var r = new SeededRandom(seed, 9);
         var a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float)(r.NextGaussian() * Math.Pow(10, r.NextDouble() * 6 - 3));
+        // Signed zeros, infinities and NaN among them (in the vector part and in the scalar tail): the operations must
+        // treat them as TensorPrimitives does (−x of +0 is −0, not 0 − x's +0).
+        float[] special = { 0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.Epsilon };
+        for (int i = seed - 1; i < n; i += 7) a[i] = special[(i / 7 + seed) % special.Length];
         return a;
     }
 
