@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Numerics.Tensors;
 
 namespace NetDsl;
 
@@ -20,34 +21,72 @@ namespace NetDsl;
 /// <c>TensorPrimitives</c>: their results depend on its order of summation and its approximations.
 /// </para>
 /// In place is allowed (the destination the same span as an input); partial overlaps are not. Each operation is a
-/// struct whose vector and scalar forms the four loops below inline (one loop per shape of operands).
+/// struct whose vector and scalar forms the four loops below inline (one loop per shape of operands). Where
+/// <c>Vector256</c> is not hardware-accelerated (an Arm64 machine, say), each call is <c>TensorPrimitives</c>' own,
+/// which uses the vectors that machine has rather than a software <c>Vector256</c>.
 /// </summary>
 internal static class VectorOps
 {
-    public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => Binary<Times>(x, y, destination);
+    /// <summary>Whether the loops below run (a JIT-time constant); otherwise every call is TensorPrimitives' own.</summary>
+    private static bool Own => Vector256.IsHardwareAccelerated;
 
-    public static void Multiply(ReadOnlySpan<float> x, float y, Span<float> destination) => BinaryScalar<Times>(x, y, destination);
+    public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
+    {
+        if (Own) Binary<Times>(x, y, destination);
+        else TensorPrimitives.Multiply(x, y, destination);
+    }
 
-    public static void Add(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => Binary<Plus>(x, y, destination);
+    public static void Multiply(ReadOnlySpan<float> x, float y, Span<float> destination)
+    {
+        if (Own) BinaryScalar<Times>(x, y, destination);
+        else TensorPrimitives.Multiply(x, y, destination);
+    }
 
-    public static void Subtract(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => Binary<Minus>(x, y, destination);
+    public static void Add(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
+    {
+        if (Own) Binary<Plus>(x, y, destination);
+        else TensorPrimitives.Add(x, y, destination);
+    }
 
-    public static void Subtract(ReadOnlySpan<float> x, float y, Span<float> destination) => BinaryScalar<Minus>(x, y, destination);
+    public static void Subtract(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
+    {
+        if (Own) Binary<Minus>(x, y, destination);
+        else TensorPrimitives.Subtract(x, y, destination);
+    }
+
+    public static void Subtract(ReadOnlySpan<float> x, float y, Span<float> destination)
+    {
+        if (Own) BinaryScalar<Minus>(x, y, destination);
+        else TensorPrimitives.Subtract(x, y, destination);
+    }
 
     /// <summary><c>−x</c> (the sign flipped, as <c>TensorPrimitives.Negate</c>: not <c>0 − x</c>, which gives +0 for +0).</summary>
-    public static void Negate(ReadOnlySpan<float> x, Span<float> destination) => BinaryScalar<Negation>(x, 0f, destination);
+    public static void Negate(ReadOnlySpan<float> x, Span<float> destination)
+    {
+        if (Own) BinaryScalar<Negation>(x, 0f, destination);
+        else TensorPrimitives.Negate(x, destination);
+    }
 
     /// <summary><c>x·y + z</c> rounded once (a fused multiply-add), as <c>TensorPrimitives.FusedMultiplyAdd</c>.</summary>
-    public static void FusedMultiplyAdd(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, Span<float> destination) =>
-        Ternary<Fused>(x, y, z, destination);
+    public static void FusedMultiplyAdd(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, Span<float> destination)
+    {
+        if (Own) Ternary<Fused>(x, y, z, destination);
+        else TensorPrimitives.FusedMultiplyAdd(x, y, z, destination);
+    }
 
     /// <summary><c>(x·y) + z</c> with two roundings, as <c>TensorPrimitives.MultiplyAdd</c> (not fused).</summary>
-    public static void MultiplyAdd(ReadOnlySpan<float> x, float y, ReadOnlySpan<float> z, Span<float> destination) =>
-        TernaryScalar<TimesPlus>(x, y, z, destination);
+    public static void MultiplyAdd(ReadOnlySpan<float> x, float y, ReadOnlySpan<float> z, Span<float> destination)
+    {
+        if (Own) TernaryScalar<TimesPlus>(x, y, z, destination);
+        else TensorPrimitives.MultiplyAdd(x, y, z, destination);
+    }
 
     /// <summary><c>(x·y) + z</c> with two roundings, as <c>TensorPrimitives.MultiplyAdd</c> (not fused).</summary>
-    public static void MultiplyAdd(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, Span<float> destination) =>
-        Ternary<TimesPlus>(x, y, z, destination);
+    public static void MultiplyAdd(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, Span<float> destination)
+    {
+        if (Own) Ternary<TimesPlus>(x, y, z, destination);
+        else TensorPrimitives.MultiplyAdd(x, y, z, destination);
+    }
 
     private interface IBinary
     {

@@ -55,12 +55,13 @@ public class BatchNormTests
         for (int c = 0; c < features; c++)
         {
             // The batch variance from the kernel's own mean, in the kernel's order (row by row; fused multiply-adds in
-            // whole vectors, plain products in the tail).
+            // whole vectors where Vector256 is accelerated, plain products in the tail and elsewhere).
+            bool fused = System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && c < (features & ~7);
             float variance = 0f;
             for (int i = 0; i < n; i++)
             {
                 float d = x[i * features + c] - mean[c];
-                variance = c < (features & ~7) ? MathF.FusedMultiplyAdd(d, d, variance) : variance + d * d;
+                variance = fused ? MathF.FusedMultiplyAdd(d, d, variance) : variance + d * d;
             }
             variance *= 1f / n;
             Assert.Equal(mm0[c] - rate * (mm0[c] - mean[c]), mm[c]);
