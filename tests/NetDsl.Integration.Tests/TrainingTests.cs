@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using NetDsl;
+using NetDsl.Tests;
 using Xunit;
 
 namespace NetDsl.Integration.Tests;
@@ -341,7 +342,7 @@ public class CoreCountIndependenceTests
     /// The same seed, data and settings give the same bits with the kernels on one core or several (README,
     /// "Determinism"): training steps at batch 1 and 32, with fused SGD and with Adam, and one-sample predictions.
     /// </summary>
-    [Theory]
+    [VectorKernelTheory]
     [InlineData(nameof(FashionMlp), 1, "sgd")]
     [InlineData(nameof(FashionMlp), 32, "sgd")]
     [InlineData(nameof(FashionMlp), 32, "adam")]

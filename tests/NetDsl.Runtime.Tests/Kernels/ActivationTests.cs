@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Runtime.Intrinsics;
 using NetDsl;
+using NetDsl.Tests;
 using Xunit;
 
 namespace NetDsl.Runtime.Tests;
@@ -11,7 +12,7 @@ public class ActivationTests
 {
     private const double Lambda = 1.0507009873554804934193349852946, Alpha = 1.6732632423543772848170429916717;
 
-    [Fact]
+    [VectorKernelFact]
     public void The_single_precision_exponential_is_within_2_5e_7_relative_error_on_the_non_positive_range()
     {
         // Every ~1e-4 of [-87, 0], plus the edges: against the double-precision exponential of the same float.

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using NetDsl;
+using NetDsl.Tests;
 using Xunit;
 
 namespace NetDsl.Runtime.Tests;
@@ -270,7 +271,7 @@ public class GemmTests
         { 2051, 9, -1 },
     };
 
-    [Theory]
+    [VectorKernelTheory]
     [MemberData(nameof(SparseSamples))]
     public void One_sample_products_skip_zero_inputs_and_give_the_same_values(int k, int n, double zeroShare)
     {
@@ -300,7 +301,7 @@ public class GemmTests
         Assert.Equal(expected, y);
     }
 
-    [Theory]
+    [VectorKernelTheory]
     // one sample's weight gradient (a rank-1 product) split across the cores by rows, and on one core; a width with a
     // scalar tail
     [InlineData(784, 300)]
@@ -378,7 +379,7 @@ public class GemmTests
         Assert.All(y, v => Assert.True(float.IsNaN(v)));
     }
 
-    [Theory]
+    [VectorKernelTheory]
     [InlineData(300, 100, 0.5)]
     [InlineData(784, 300, 0.5)]
     [InlineData(37, 50, 1.0)]
@@ -537,7 +538,7 @@ public class CoreCountIndependenceTests
         { "dense relu", 12, 784, 300 }, { "dense relu", 32, 300, 100 }, { "tn step", 13, 1000, 300 },
     };
 
-    [Theory]
+    [VectorKernelTheory]
     [MemberData(nameof(Cases))]
     public void Kernels_give_the_same_bits_on_one_core_and_on_several(string kernel, int m, int k, int n)
     {

@@ -1,0 +1,34 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Xunit;
+
+namespace NetDsl.Tests;
+
+/// <summary>Whether this machine runs the vectorized product kernels (AVX2 and FMA), and why a test of them is skipped when not.</summary>
+internal static class VectorKernels
+{
+    public static bool Available => Vector256.IsHardwareAccelerated && Fma.IsSupported && Avx2.IsSupported;
+
+    public const string SkipReason =
+        "tests the AVX2 + FMA product kernels (their bits, zero skipping, or their use of several cores); this machine runs the scalar fallback (serial, without fused multiply-adds or skipped zero inputs)";
+}
+
+/// <summary>A <see cref="FactAttribute"/> skipped, visibly and with the reason, where the vectorized kernels do not run.</summary>
+public sealed class VectorKernelFactAttribute : FactAttribute
+{
+    /// <summary>Marks a test of the vectorized kernels' own behaviour.</summary>
+    public VectorKernelFactAttribute()
+    {
+        if (!VectorKernels.Available) Skip = VectorKernels.SkipReason;
+    }
+}
+
+/// <summary>A <see cref="TheoryAttribute"/> skipped, visibly and with the reason, where the vectorized kernels do not run.</summary>
+public sealed class VectorKernelTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Marks a test of the vectorized kernels' own behaviour.</summary>
+    public VectorKernelTheoryAttribute()
+    {
+        if (!VectorKernels.Available) Skip = VectorKernels.SkipReason;
+    }
+}
