@@ -7,7 +7,8 @@ namespace NetDsl.Tests;
 /// <summary>Whether this machine runs the vectorized product kernels (AVX2 and FMA), and why a test of them is skipped when not.</summary>
 internal static class VectorKernels
 {
-    public static bool Available => Vector256.IsHardwareAccelerated && Fma.IsSupported && Avx2.IsSupported;
+    /// <summary>The condition under which <c>Kernels.Gemm</c> takes its vector paths rather than the scalar fallback (an accelerated <c>Vector256</c> implies AVX2).</summary>
+    public static bool Available => Vector256.IsHardwareAccelerated && Fma.IsSupported;
 
     public const string SkipReason =
         "tests the AVX2 + FMA product kernels (their bits, zero skipping, or their use of several cores); this machine runs the scalar fallback (serial, without fused multiply-adds or skipped zero inputs)";
