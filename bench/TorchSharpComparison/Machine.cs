@@ -38,7 +38,7 @@ internal static partial class Machine
 
     /// <summary>The widest SIMD instruction set .NET uses here (a VM's /proc/cpuinfo may hide AVX-512 that CPUID reports).</summary>
     public static string Isa() =>
-        Avx512F.IsSupported ? "AVX-512F" + (Vector512.IsHardwareAccelerated ? "" : " (Vector512 not accelerated)")
+        Avx512F.IsSupported ? "AVX-512F" + (Kernels.UsesVector512 ? " (NetDsl's 512-bit kernel)" : " (Vector512 not accelerated: NetDsl's 256-bit kernel)")
         : Fma.IsSupported ? "AVX2+FMA"
         : Vector128.IsHardwareAccelerated ? "128-bit SIMD" : "no SIMD";
 

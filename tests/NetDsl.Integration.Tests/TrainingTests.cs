@@ -386,4 +386,52 @@ public class CoreCountIndependenceTests
         Assert.True(parallel.Prediction.AsSpan().SequenceEqual(serial.Prediction), "the prediction depends on the number of cores");
     }
 
+    /// <summary>
+    /// AVX-512 machines run the products' full panels through a <c>Vector512</c> micro-kernel: training and prediction
+    /// give the same bits as with the 256-bit kernel (each forced in turn; README, "Determinism").
+    /// </summary>
+    [VectorKernelTheory]
+    [InlineData(nameof(FashionMlp), 32, "sgd")]
+    [InlineData(nameof(FashionMlp), 32, "adam")]
+    [InlineData(nameof(FashionLeaky), 32, "sgd")]
+    [InlineData(nameof(FashionBn), 16, "sgd")]
+    [InlineData(nameof(DeepSelu), 128, "sgd")]
+    public void Training_gives_the_same_bits_with_the_512_bit_kernel(string network, int batch, string optimizer)
+    {
+        (float[] Weights, float[] Predictions) Train(bool wide)
+        {
+            bool? before = Kernels.ForceWide;
+            Kernels.ForceWide = wide;
+            Kernels.ForcedWideCalls = 0;
+            try
+            {
+                INetwork net = network switch
+                {
+                    nameof(FashionMlp) => new FashionMlp(7),
+                    nameof(FashionLeaky) => new FashionLeaky(7),
+                    nameof(FashionBn) => new FashionBn(7),
+                    _ => new DeepSelu(7),
+                };
+                Optimizer opt = optimizer == "sgd" ? new Sgd(0.05) : new Adam(0.001);
+                for (int step = 0; step < 3; step++)
+                {
+                    (float[] x, int[] y) = TrainingTests.RandomBatch(batch, net.InputSize, net.OutputSize, 500 + step);
+                    net.TrainStep(x, y, batch, opt);
+                }
+                var predictions = new float[8 * net.OutputSize];
+                net.Forward(TrainingTests.RandomBatch(8, net.InputSize, net.OutputSize, 600).X, predictions, 8);
+                if (wide) Assert.True(Kernels.ForcedWideCalls > 0, "the 512-bit micro-kernel did not run");
+                return (net.Parameters.ToArray(), predictions);
+            }
+            finally
+            {
+                Kernels.ForceWide = before;
+            }
+        }
+        var narrow = Train(false);
+        var wide = Train(true);
+        Assert.True(narrow.Weights.AsSpan().SequenceEqual(wide.Weights), "the weights depend on the vector width");
+        Assert.True(narrow.Predictions.AsSpan().SequenceEqual(wide.Predictions), "the predictions depend on the vector width");
+    }
+
 }

@@ -60,8 +60,10 @@ public static partial class Kernels
 
     /// <summary>
     /// The one product kernel. Register-blocked with <c>Vector256</c> FMA: micro-tiles of up to 6 rows × 16 columns
-    /// (12 accumulators), column panels outermost so that a panel of B stays in cache while the row blocks of A stream
-    /// past it, masked loads and stores for the last columns, bias and ReLU/leaky ReLU fused into the store. Large
+    /// (12 accumulators) — on AVX-512 machines, full 16-column panels with one <c>Vector512</c> per row and up to 12
+    /// rows (<see cref="MicroWide"/>), the same bits — column panels outermost so that a panel of B stays in cache while
+    /// the row blocks of A stream past it, masked loads and stores for the last columns, bias and ReLU/leaky ReLU fused
+    /// into the store. Large
     /// products are split across the cores by column panels (or by rows when C is narrow).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -462,7 +464,13 @@ public static partial class Kernels
     private static unsafe void TilePacking(GemmArgs* g, int i, int j, int p0, int p1, float* b, int ldb, float* packTo)
     {
         bool load = p0 > 0 || g->Accumulate, last = p1 == g->K;
-        if (!load && (!last || (g->Bias == null && g->Epilogue is Epilogue.None or Epilogue.ExpLinear))) Micro<RowMajor, V2, R6, EPlain, Packing>(g, i, j, NR, p0, p1, b, ldb, packTo);
+        bool plain = !load && (!last || (g->Bias == null && g->Epilogue is Epilogue.None or Epilogue.ExpLinear));
+        if (Wide)
+        {
+            if (plain) MicroWide<RowMajor, R6, EPlain, Packing>(g, i, j, p0, p1, b, ldb, packTo);
+            else MicroWide<RowMajor, R6, EGeneral, Packing>(g, i, j, p0, p1, b, ldb, packTo);
+        }
+        else if (plain) Micro<RowMajor, V2, R6, EPlain, Packing>(g, i, j, NR, p0, p1, b, ldb, packTo);
         else Micro<RowMajor, V2, R6, EGeneral, Packing>(g, i, j, NR, p0, p1, b, ldb, packTo);
     }
 
@@ -470,7 +478,11 @@ public static partial class Kernels
     private static unsafe void TileCols<TL, TE>(GemmArgs* g, int i, int j, int rows, int width, int p0, int p1, float* b, int ldb, int tiles)
         where TL : struct, ILayout where TE : struct, IEpilogueKind
     {
-        if (width == NR) TileRows<TL, V2, TE>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
+        if (width == NR)
+        {
+            if (Wide) TileRowsWide<TL, TE>(g, i, j, rows, p0, p1, b, ldb, tiles);
+            else TileRows<TL, V2, TE>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
+        }
         else if (width > 8) TileRows<TL, V2M, TE>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
         else if (width == 8) TileRows<TL, V1, TE>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
         else TileRows<TL, V1M, TE>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
