@@ -73,6 +73,11 @@ public static partial class Kernels
     /// the same depth order and the same epilogue arithmetic lane by lane, so the same bits as the 256-bit kernel —
     /// half the instructions per FMA, and (with <see cref="R12"/>) twelve accumulators of AVX-512's 32 registers.
     /// </summary>
+    /// <remarks>
+    /// Vectors are read and written by dereferencing pointers (unaligned <c>vmovups</c>, as <c>Vector512.Load</c> and
+    /// <c>Store</c>): ahead-of-time compilers expand a dereference inline, where crossgen2 left <c>Vector512.Load</c> a
+    /// call, which put every accumulator on the stack in the listing it produced for AVX-512.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MicroWide<TL, TR, TE, TP>(GemmArgs* g, int i, int j, int p0, int p1, float* b, int ldb, float* packTo, int tiles = 1)
         where TL : struct, ILayout where TR : struct, IRows where TE : struct, IEpilogueKind where TP : struct, IPacking
@@ -103,7 +108,7 @@ public static partial class Kernels
                 float* ap = g->A + (long)p0 * lda + i;
                 for (int p = p0; p < p1; p++, ap += lda, b += ldb)
                 {
-                    Vector512<float> b0 = Vector512.Load(b);
+                    Vector512<float> b0 = *(Vector512<float>*)b;
                     c0 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[0]), b0, c0);
                     if (rows > 1) c1 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[1]), b0, c1);
                     if (rows > 2) c2 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[2]), b0, c2);
@@ -125,7 +130,7 @@ public static partial class Kernels
                 long prefetch = TP.Packs ? 32L * ldb : 0;
                 for (int p = p0; p < p1; p++, b += ldb)
                 {
-                    Vector512<float> b0 = Vector512.Load(b);
+                    Vector512<float> b0 = *(Vector512<float>*)b;
                     if (TP.Packs)
                     {
                         // As in Micro: the first tile of a panel packs it on the way, prefetching B's rows ahead.
@@ -134,7 +139,7 @@ public static partial class Kernels
                             Sse.Prefetch0(b + prefetch);
                             Sse.Prefetch0(b + prefetch + 15);
                         }
-                        Vector512.StoreAligned(b0, packTo);
+                        *(Vector512<float>*)packTo = b0;
                         packTo += NR;
                     }
                     c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[p]), b0, c0);
@@ -166,18 +171,18 @@ public static partial class Kernels
             }
             else if (TE.Kind == EpilogueKind.Plain)
             {
-                Vector512.Store(c0, c);
-                if (rows > 1) Vector512.Store(c1, c + ldc);
-                if (rows > 2) Vector512.Store(c2, c + 2 * ldc);
-                if (rows > 3) Vector512.Store(c3, c + 3 * ldc);
-                if (rows > 4) Vector512.Store(c4, c + 4 * ldc);
-                if (rows > 5) Vector512.Store(c5, c + 5 * ldc);
-                if (rows > 6) Vector512.Store(c6, c + 6 * ldc);
-                if (rows > 7) Vector512.Store(c7, c + 7 * ldc);
-                if (rows > 8) Vector512.Store(c8, c + 8 * ldc);
-                if (rows > 9) Vector512.Store(c9, c + 9 * ldc);
-                if (rows > 10) Vector512.Store(c10, c + 10 * ldc);
-                if (rows > 11) Vector512.Store(c11, c + 11 * ldc);
+                *(Vector512<float>*)c = c0;
+                if (rows > 1) *(Vector512<float>*)(c + ldc) = c1;
+                if (rows > 2) *(Vector512<float>*)(c + 2 * ldc) = c2;
+                if (rows > 3) *(Vector512<float>*)(c + 3 * ldc) = c3;
+                if (rows > 4) *(Vector512<float>*)(c + 4 * ldc) = c4;
+                if (rows > 5) *(Vector512<float>*)(c + 5 * ldc) = c5;
+                if (rows > 6) *(Vector512<float>*)(c + 6 * ldc) = c6;
+                if (rows > 7) *(Vector512<float>*)(c + 7 * ldc) = c7;
+                if (rows > 8) *(Vector512<float>*)(c + 8 * ldc) = c8;
+                if (rows > 9) *(Vector512<float>*)(c + 9 * ldc) = c9;
+                if (rows > 10) *(Vector512<float>*)(c + 10 * ldc) = c10;
+                if (rows > 11) *(Vector512<float>*)(c + 11 * ldc) = c11;
             }
             else
             {
@@ -200,16 +205,16 @@ public static partial class Kernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void StepWide(float* w, Vector512<float> v, Vector512<float> negRate) =>
-        Vector512.Store(Vector512.Load(w) + v * negRate, w);
+        *(Vector512<float>*)w = *(Vector512<float>*)w + v * negRate;
 
     /// <summary><see cref="FinishVector"/> for a full row of 16: the partial sum kept in C, then bias and activation with the last depth block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void FinishWide(GemmArgs* g, float* c, Vector512<float> v, int j, bool load, bool last)
     {
-        if (load) v += Vector512.Load(c);
+        if (load) v += *(Vector512<float>*)c;
         if (last)
         {
-            if (g->Bias != null) v += Vector512.Load(g->Bias + j);
+            if (g->Bias != null) v += *(Vector512<float>*)(g->Bias + j);
             switch (g->Epilogue)
             {
                 case Epilogue.Relu:
@@ -220,7 +225,7 @@ public static partial class Kernels
                     break;
             }
         }
-        Vector512.Store(v, c);
+        *(Vector512<float>*)c = v;
     }
 
     private struct R12 : IRows { public static int Value => 12; }
