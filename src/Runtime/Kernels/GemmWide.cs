@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -37,11 +36,10 @@ public static partial class Kernels
     }
 
     /// <summary>
-    /// The row tiles of a full 16-column panel with one <c>Vector512</c> per row. With A stored transposed (a weight
-    /// gradient, whose row tiles read six or twelve neighbouring floats of A per depth step through one pointer),
-    /// pairs of six-row tiles run as twelve-row tiles: twelve independent FMA chains, as the 256-bit kernel's six rows
-    /// of two vectors have; a row-major A keeps six rows per tile (six row pointers; twelve would not fit the general
-    /// registers).
+    /// The row tiles of a full 16-column panel with one <c>Vector512</c> per row. Pairs of six-row tiles run as
+    /// twelve-row tiles: twelve independent FMA chains, as the 256-bit kernel's six rows of two vectors have — cores
+    /// with two 512-bit FMA units need eight or more to hide the FMA's latency (a row-major A's twelve row pointers
+    /// leave one of them on the stack: one more load per depth step, next to thirteen).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void TileRowsWide<TL, TE>(GemmArgs* g, int i, int j, int rows, int p0, int p1, float* b, int ldb, int tiles)
@@ -50,7 +48,7 @@ public static partial class Kernels
         switch (rows)
         {
             case 6:
-                if (TL.Transposed && tiles >= 2)
+                if (tiles >= 2)
                 {
                     int pairs = tiles / 2;
                     MicroWide<TL, R12, TE, NoPacking>(g, i, j, p0, p1, b, ldb, null, pairs);
@@ -84,7 +82,6 @@ public static partial class Kernels
     {
         if (ForceWide == true) Interlocked.Increment(ref ForcedWideCalls);
         int rows = TR.Value;
-        Debug.Assert(TL.Transposed || rows <= 6, "A row-major A has at most six rows per tile.");
         int lda = g->Lda;
         float* panel = b;
         for (int t = 0; t < tiles; t++, i += rows)
@@ -127,6 +124,7 @@ public static partial class Kernels
             {
                 float* a0 = g->A + (long)i * lda;
                 float* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+                float* a6 = a5 + lda, a7 = a6 + lda, a8 = a7 + lda, a9 = a8 + lda, a10 = a9 + lda, a11 = a10 + lda;
                 long prefetch = TP.Packs ? 32L * ldb : 0;
                 for (int p = p0; p < p1; p++, b += ldb)
                 {
@@ -148,6 +146,12 @@ public static partial class Kernels
                     if (rows > 3) c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[p]), b0, c3);
                     if (rows > 4) c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[p]), b0, c4);
                     if (rows > 5) c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[p]), b0, c5);
+                    if (rows > 6) c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[p]), b0, c6);
+                    if (rows > 7) c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a7[p]), b0, c7);
+                    if (rows > 8) c8 = Vector512.FusedMultiplyAdd(Vector512.Create(a8[p]), b0, c8);
+                    if (rows > 9) c9 = Vector512.FusedMultiplyAdd(Vector512.Create(a9[p]), b0, c9);
+                    if (rows > 10) c10 = Vector512.FusedMultiplyAdd(Vector512.Create(a10[p]), b0, c10);
+                    if (rows > 11) c11 = Vector512.FusedMultiplyAdd(Vector512.Create(a11[p]), b0, c11);
                 }
             }
             float* c = g->C + (long)i * g->Ldc + j;
