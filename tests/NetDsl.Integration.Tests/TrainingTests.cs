@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Runtime.InteropServices;
 using NetDsl;
 using NetDsl.Tests;
 using Xunit;
@@ -430,8 +431,9 @@ public class CoreCountIndependenceTests
         }
         var narrow = Train(false);
         var wide = Train(true);
-        Assert.True(narrow.Weights.AsSpan().SequenceEqual(wide.Weights), "the weights depend on the vector width");
-        Assert.True(narrow.Predictions.AsSpan().SequenceEqual(wide.Predictions), "the predictions depend on the vector width");
+        // Bit for bit (float equality would take −0 for +0).
+        Assert.True(MemoryMarshal.Cast<float, int>(narrow.Weights.AsSpan()).SequenceEqual(MemoryMarshal.Cast<float, int>(wide.Weights.AsSpan())), "the weights depend on the vector width");
+        Assert.True(MemoryMarshal.Cast<float, int>(narrow.Predictions.AsSpan()).SequenceEqual(MemoryMarshal.Cast<float, int>(wide.Predictions.AsSpan())), "the predictions depend on the vector width");
     }
 
 }

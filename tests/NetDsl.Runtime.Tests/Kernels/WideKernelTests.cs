@@ -9,8 +9,10 @@ namespace NetDsl.Runtime.Tests;
 /// The <c>Vector512</c> micro-kernel that AVX-512 machines run for full 16-column panels gives the same bits as the
 /// 256-bit kernel, for every product, epilogue and tile height. Each kernel is forced in turn (<c>Kernels.ForceWide</c>);
 /// where AVX-512 is absent, .NET computes the 512-bit vectors as two 256-bit halves with the same roundings. The tests of
-/// this class run one after another (one xunit class), so no other test turns the switch while one compares.
+/// this class run in the collection that xunit runs alone, so no other test's products take the kernel the switch
+/// forces (or count as the wide kernel's calls) while one compares.
 /// </summary>
+[Collection(WorkerPoolCollection.Name)]
 public class WideKernelTests
 {
     private static float[] Random(int n, int seed)
