@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using BenchmarkDotNet.Attributes;
 
@@ -19,4 +20,12 @@ public class FmaPeak
     [Benchmark]
     [Flops(Iterations * (double)FmaChains.FlopsPerIteration)]
     public void Fma256() => _sink = Fma.IsSupported ? FmaChains.Run(Iterations) : 0f;
+
+    /// <summary>
+    /// <see cref="FmaChains.FlopsPerIterationWide"/> operations per iteration: the reference on AVX-512 machines, whose
+    /// products run the 512-bit kernel; elsewhere it returns at once (its GFLOP/s then mean nothing).
+    /// </summary>
+    [Benchmark]
+    [Flops(Iterations * (double)FmaChains.FlopsPerIterationWide)]
+    public void Fma512() => _sink = Vector512.IsHardwareAccelerated ? FmaChains.RunWide(Iterations) : 0f;
 }

@@ -94,8 +94,8 @@ internal static partial class Machine
 
     /// <summary>
     /// The machine's FMA peak in GFLOP/s with every core busy: one thread per logical core, each running
-    /// <see cref="FmaChains"/> (<c>Vector256</c> multiply-adds on registers, no memory traffic — the instructions NetDsl's
-    /// product kernel uses). The best of <paramref name="trials"/> trials of
+    /// <see cref="FmaChains"/> (multiply-adds on registers, no memory traffic — the instructions NetDsl's product kernel
+    /// uses: <c>Vector256</c>, or <c>Vector512</c> where its 512-bit kernel runs). The best of <paramref name="trials"/> trials of
     /// about 17 ms each at full speed, timed from when all the threads pass a barrier to when the last one ends. On a VM
     /// this is whatever the host gives at the time: on the development VM about 200 GFLOP/s, or about 100 in phases when
     /// the host gives the two vCPUs one core's worth of time, with dips between. NaN without FMA.
@@ -107,7 +107,7 @@ internal static partial class Machine
         // About 17 ms per trial at full speed: long enough to wake an idle vCPU (which takes milliseconds on a VM —
         // trials of 4 ms measured about half the peak after the process had idled for 40 ms) and to see the host's share.
         const int iterations = 10_000_000;
-        FmaChains.Run(10_000);
+        FmaChains.RunKernelWidth(10_000);
         double best = 0;
         for (int trial = 0; trial < trials; trial++)
         {
@@ -117,15 +117,15 @@ internal static partial class Machine
             var others = new Thread[cores - 1];
             for (int t = 0; t < others.Length; t++)
             {
-                others[t] = new Thread(() => { start.SignalAndWait(); FmaChains.Run(iterations); });
+                others[t] = new Thread(() => { start.SignalAndWait(); FmaChains.RunKernelWidth(iterations); });
                 others[t].Start();
             }
             start.SignalAndWait();
             long t0 = Stopwatch.GetTimestamp();
-            FmaChains.Run(iterations);
+            FmaChains.RunKernelWidth(iterations);
             foreach (var thread in others) thread.Join();
             double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            best = Math.Max(best, cores * (double)iterations * FmaChains.FlopsPerIteration / seconds / 1e9);
+            best = Math.Max(best, cores * (double)iterations * FmaChains.FlopsPerIterationKernelWidth / seconds / 1e9);
         }
         return best;
     }
