@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -131,7 +132,12 @@ public static partial class Kernels
         CheckLength(a, m * k, nameof(a));
         CheckLength(b, n * k, nameof(b));
         CheckLength(c, m * n, nameof(c));
-        if (m >= 8 && Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        bool vectorKernels = Vector256.IsHardwareAccelerated && Fma.IsSupported;
+        // Without AVX2 + FMA the fallback product vectorizes a row-major B's columns (Vector<float>: NEON on Arm64): there
+        // W·dZᵀ, whose rows are the batch, runs several times faster than a dot product per element, with the same
+        // terms added in the same order (so the same bits).
+        bool fallbackRows = !vectorKernels && Vector.IsHardwareAccelerated && m >= Vector<float>.Count;
+        if ((m >= 8 && vectorKernels) || fallbackRows)
         {
             // Two ways, the same sums in the same order (but for where an accumulated C is added, beyond 1,536 inputs;
             // the way depends on the shape only, so on any machine the same): pack the weights transposed (n·k floats
@@ -139,7 +145,7 @@ public static partial class Kernels
             // (m·(k + n) floats) around the product dXᵀ = W·dZᵀ, which reads the weights in their own order. Whichever
             // moves fewer floats: a batch of 128 against a 100 × 100 layer packs; a batch of 32 against 784 × 300
             // transposes.
-            if ((long)n * k <= (long)m * (k + n))
+            if (!fallbackRows && (long)n * k <= (long)m * (k + n))
             {
                 fixed (float* pa = a, pb = b, pc = c)
                 {

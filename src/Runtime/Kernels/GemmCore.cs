@@ -76,9 +76,19 @@ public static partial class Kernels
             GemmScalar(g, 0, g->M, 0, g->N);
             return;
         }
-        if (!Vector256.IsHardwareAccelerated || !Fma.IsSupported)
+        if (!Vector256.IsHardwareAccelerated || !Fma.IsSupported || ForceScalar)
         {
-            GemmScalar(g, 0, g->M, 0, g->N);
+            // Without AVX2 + FMA: rows split across the cores for large products (each row computed alone, so the
+            // same bits on any number of cores).
+            if (g->M >= 2 && 2L * g->M * g->N * g->K >= ParallelThreshold && WorkerPool.IsParallel)
+            {
+                g->ChunkRows = Math.Max(1, (g->M + 4 * WorkerPool.Cores - 1) / (4 * WorkerPool.Cores));
+                WorkerPool.Run(&ScalarRowChunk, g, (g->M + g->ChunkRows - 1) / g->ChunkRows);
+            }
+            else
+            {
+                GemmScalar(g, 0, g->M, 0, g->N);
+            }
             return;
         }
         int colPanels = (g->N + NR - 1) / NR;
@@ -866,34 +876,123 @@ public static partial class Kernels
         }
     }
 
+    /// <summary>
+    /// The products without AVX2 + FMA (Arm64, or x64 with <c>DOTNET_EnableAVX=0</c>): each element of C summed over the
+    /// depth in order, a product then an addition per term (no fused multiply-add), then C added when accumulating, the
+    /// bias, the activation and the store or SGD step. With a row-major B the sums of a row of C advance together, one
+    /// <see cref="Vector{T}"/> of columns at a time (NEON on Arm64), reading B's rows in order — the same operations on
+    /// each element, so the same bits as one element at a time, several times faster; a transposed B (a dot product
+    /// per element, contiguous in the depth) keeps the scalar loop.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void GemmScalar(GemmArgs* g, int r0, int r1, int c0, int c1)
     {
-        for (int i = r0; i < r1; i++)
+        int width = c1 - c0;
+        bool rows = !g->TransposedB && Vector.IsHardwareAccelerated && width >= Vector<float>.Count;
+        float* sums = rows ? PackBuffer(ScalarGroup * width) : null;
+        for (int i0 = r0; i0 < r1; i0 += ScalarGroup)
         {
-            for (int j = c0; j < c1; j++)
+            int group = Math.Min(ScalarGroup, r1 - i0);
+            if (rows) ScalarRowSums(g, i0, group, c0, width, sums);
+            for (int i = i0; i < i0 + group; i++)
             {
-                float s = 0f;
-                for (int p = 0; p < g->K; p++)
+                for (int j = c0; j < c1; j++)
                 {
-                    float a = g->TransposedA ? g->A[(long)p * g->Lda + i] : g->A[(long)i * g->Lda + p];
-                    s += a * (g->TransposedB ? g->B[(long)j * g->Ldb + p] : g->B[(long)p * g->Ldb + j]);
+                    float s = rows ? sums[(long)(i - i0) * width + j - c0] : ScalarDot(g, i, j);
+                    float* dst = g->C + (long)i * g->Ldc + j;
+                    if (g->Accumulate) s += *dst;
+                    if (g->Bias != null) s += g->Bias[j];
+                    float value = g->Epilogue switch
+                    {
+                        Epilogue.Relu => s > 0f ? s : 0f,
+                        Epilogue.Leaky => s > 0f ? s : g->Alpha * s,
+                        Epilogue.ExpLinear => s > 0f ? g->Scale * s : g->Scale * g->Alpha * (MathF.Exp(s) - 1f),
+                        _ => s,
+                    };
+                    if (g->Step) *dst += value * -g->Rate;
+                    else *dst = value;
                 }
-                float* dst = g->C + (long)i * g->Ldc + j;
-                if (g->Accumulate) s += *dst;
-                if (g->Bias != null) s += g->Bias[j];
-                float value = g->Epilogue switch
-                {
-                    Epilogue.Relu => s > 0f ? s : 0f,
-                    Epilogue.Leaky => s > 0f ? s : g->Alpha * s,
-                    Epilogue.ExpLinear => s > 0f ? g->Scale * s : g->Scale * g->Alpha * (MathF.Exp(s) - 1f),
-                    _ => s,
-                };
-                if (g->Step) *dst += value * -g->Rate;
-                else *dst = value;
             }
         }
     }
+
+    /// <summary>Element (i, j) of <c>A·B</c> one term at a time, in depth order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe float ScalarDot(GemmArgs* g, int i, int j)
+    {
+        float s = 0f;
+        for (int p = 0; p < g->K; p++) s += ScalarA(g, i, p) * (g->TransposedB ? g->B[(long)j * g->Ldb + p] : g->B[(long)p * g->Ldb + j]);
+        return s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ScalarRowChunk(void* state, int chunk)
+    {
+        var g = (GemmArgs*)state;
+        int r0 = chunk * g->ChunkRows;
+        GemmScalar(g, r0, Math.Min(r0 + g->ChunkRows, g->M), 0, g->N);
+    }
+
+    /// <summary>
+    /// Runs the products through <see cref="GemmScalar"/>, as on a machine without AVX2 + FMA: for the tests that compare
+    /// it with its definition on machines that have them. Never set outside tests.
+    /// </summary>
+    internal static bool ForceScalar;
+
+    /// <summary>Rows of A processed together by <see cref="ScalarRowSums"/>: each row of B read once for all of them.</summary>
+    private const int ScalarGroup = 4;
+
+    /// <summary>
+    /// Rows [i, i + <paramref name="group"/>) of <c>A·B</c> over columns [c0, c0 + width) into <paramref name="sums"/>
+    /// (a row of <paramref name="width"/> each): <c>s ← s + a·b</c> term by term in depth order, vectors of columns then
+    /// the last ones alone, each vector of B's row serving every row of the group.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ScalarRowSums(GemmArgs* g, int i, int group, int c0, int width, float* sums)
+    {
+        int lanes = Vector<float>.Count, full = width - width % lanes;
+        new Span<float>(sums, group * width).Clear();
+        float* s0 = sums, s1 = s0 + width, s2 = s1 + width, s3 = s2 + width;
+        for (int p = 0; p < g->K; p++)
+        {
+            float* b = g->B + (long)p * g->Ldb + c0;
+            if (group == 4)
+            {
+                float a0 = ScalarA(g, i, p), a1 = ScalarA(g, i + 1, p), a2 = ScalarA(g, i + 2, p), a3 = ScalarA(g, i + 3, p);
+                Vector<float> v0 = new(a0), v1 = new(a1), v2 = new(a2), v3 = new(a3);
+                int j = 0;
+                for (; j < full; j += lanes)
+                {
+                    Vector<float> vb = Vector.Load(b + j);
+                    Vector.Store(Vector.Load(s0 + j) + v0 * vb, s0 + j);
+                    Vector.Store(Vector.Load(s1 + j) + v1 * vb, s1 + j);
+                    Vector.Store(Vector.Load(s2 + j) + v2 * vb, s2 + j);
+                    Vector.Store(Vector.Load(s3 + j) + v3 * vb, s3 + j);
+                }
+                for (; j < width; j++)
+                {
+                    s0[j] += a0 * b[j];
+                    s1[j] += a1 * b[j];
+                    s2[j] += a2 * b[j];
+                    s3[j] += a3 * b[j];
+                }
+                continue;
+            }
+            for (int r = 0; r < group; r++)
+            {
+                float a = ScalarA(g, i + r, p);
+                var va = new Vector<float>(a);
+                float* sr = sums + (long)r * width;
+                int j = 0;
+                for (; j < full; j += lanes) Vector.Store(Vector.Load(sr + j) + va * Vector.Load(b + j), sr + j);
+                for (; j < width; j++) sr[j] += a * b[j];
+            }
+        }
+    }
+
+    /// <summary>Element (i, p) of A, stored as it is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe float ScalarA(GemmArgs* g, int i, int p) => g->TransposedA ? g->A[(long)p * g->Lda + i] : g->A[(long)i * g->Lda + p];
 
     private interface ILayout { static abstract bool Transposed { get; } }
     private struct RowMajor : ILayout { public static bool Transposed => false; }
