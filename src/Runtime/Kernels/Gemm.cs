@@ -123,8 +123,10 @@ public static partial class Kernels
 
     /// <summary>
     /// <c>c (+)= a·bᵀ</c>: <c>a</c> is <c>m × k</c>, <c>b</c> is <c>n × k</c>, <c>c</c> is <c>m × n</c> — the input
-    /// gradient of a dense layer, <c>dX = dZ·Wᵀ</c>. For batches of 8 and more it is computed as
-    /// <c>dXᵀ = W·dZᵀ</c>, so that the weights are read in their own row-major order (no transposed copy of W).
+    /// gradient of a dense layer, <c>dX = dZ·Wᵀ</c>. For batches of 8 and more it is computed as <c>dXᵀ = W·dZᵀ</c>, so
+    /// that the weights are read in their own row-major order (no transposed copy of W), or through a transposed copy of
+    /// W, whichever moves fewer floats; without AVX2 + FMA, from a batch of one vector's width (4 with NEON or SSE), always
+    /// as <c>W·dZᵀ</c>, whose rows the fallback product vectorizes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void MatMulNT(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
@@ -132,7 +134,7 @@ public static partial class Kernels
         CheckLength(a, m * k, nameof(a));
         CheckLength(b, n * k, nameof(b));
         CheckLength(c, m * n, nameof(c));
-        bool vectorKernels = Vector256.IsHardwareAccelerated && Fma.IsSupported;
+        bool vectorKernels = Vector256.IsHardwareAccelerated && Fma.IsSupported && !ForceScalar;
         // Without AVX2 + FMA the fallback product vectorizes a row-major B's columns (Vector<float>: NEON on Arm64): there
         // W·dZᵀ, whose rows are the batch, runs several times faster than a dot product per element, with the same
         // terms added in the same order (so the same bits).
@@ -140,7 +142,8 @@ public static partial class Kernels
         if ((m >= 8 && vectorKernels) || fallbackRows)
         {
             // Two ways, the same sums in the same order (but for where an accumulated C is added, beyond 1,536 inputs;
-            // the way depends on the shape only, so on any machine the same): pack the weights transposed (n·k floats
+            // with AVX2 + FMA the way depends on the shape only, so on any such machine the same; the fallback sums
+            // every element in depth order either way): pack the weights transposed (n·k floats
             // through 8 × 8 transposes, once per block of rows) into the product dZ·Wᵀ, or transpose dZ in and dX out
             // (m·(k + n) floats) around the product dXᵀ = W·dZᵀ, which reads the weights in their own order. Whichever
             // moves fewer floats: a batch of 128 against a 100 × 100 layer packs; a batch of 32 against 784 × 300

@@ -82,7 +82,9 @@ public static partial class Kernels
             // same bits on any number of cores).
             if (g->M >= 2 && 2L * g->M * g->N * g->K >= ParallelThreshold && WorkerPool.IsParallel)
             {
-                g->ChunkRows = Math.Max(1, (g->M + 4 * WorkerPool.Cores - 1) / (4 * WorkerPool.Cores));
+                // About four chunks per core, whole groups of rows (ScalarRowSums reads B once per group).
+                int rows = (g->M + 4 * WorkerPool.Cores - 1) / (4 * WorkerPool.Cores);
+                g->ChunkRows = (rows + ScalarGroup - 1) / ScalarGroup * ScalarGroup;
                 WorkerPool.Run(&ScalarRowChunk, g, (g->M + g->ChunkRows - 1) / g->ChunkRows);
             }
             else

@@ -121,22 +121,35 @@ public class ScalarFallbackTests
     [InlineData(8, 3, 12)]
     public void Input_gradients_are_their_definition(int m, int k, int n)
     {
-        // dZ·Wᵀ added to C (W stored n × k), through W·dZᵀ or through transposed weights: the same terms. (Batches of
-        // fewer than 8 take dot products of their own before the product kernel, where AVX2 + FMA are present.)
+        // dZ·Wᵀ added to C or stored (W stored n × k), through W·dZᵀ as the fallback machines compute it: the same
+        // terms. (Batches narrower than a vector take dot products of their own, vectorized where AVX2 + FMA are.)
         float[] a = Random(m * k, 13), b = Random(n * k, 14), c0 = Random(m * n, 15), c = (float[])c0.Clone();
-        Forced(() => Kernels.MatMulNT(a, b, c, m, k, n, accumulate: true));
+        float[] stored = new float[m * n];
+        Forced(() =>
+        {
+            Kernels.MatMulNT(a, b, c, m, k, n, accumulate: true);
+            Kernels.MatMulNT(a, b, stored, m, k, n);
+        });
         var expected = new float[m * n];
+        var expectedStored = new float[m * n];
         for (int i = 0; i < m; i++)
         {
-            for (int j = 0; j < n; j++) expected[i * n + j] = c0[i * n + j] + Sum(p => a[i * k + p], p => b[j * k + p], k);
+            for (int j = 0; j < n; j++)
+            {
+                float s = Sum(p => a[i * k + p], p => b[j * k + p], k);
+                expected[i * n + j] = c0[i * n + j] + s;
+                expectedStored[i * n + j] = s;
+            }
         }
         SameBits(expected, c);
+        SameBits(expectedStored, stored);
     }
 
     [Theory]
     [InlineData(Activation.Linear)]
     [InlineData(Activation.Relu)]
     [InlineData(Activation.LeakyRelu)]
+    [InlineData(Activation.Elu)]
     public void Dense_layers_add_the_bias_then_the_activation_to_the_sum(Activation activation)
     {
         foreach ((int m, int k, int n) in new[] { (32, 784, 300), (1, 784, 300), (5, 9, 4), (9, 33, 37) })
@@ -153,6 +166,8 @@ public class ScalarFallbackTests
                     {
                         Activation.Relu => s > 0f ? s : 0f,
                         Activation.LeakyRelu => s > 0f ? s : 0.2f * s,
+                        // ELU as the fallback's exponential epilogue computes it: scale 1, α 0.2.
+                        Activation.Elu => s > 0f ? 1f * s : 1f * 0.2f * (MathF.Exp(s) - 1f),
                         _ => s,
                     };
                 }
@@ -166,7 +181,11 @@ public class ScalarFallbackTests
     {
         const int m = 32, k = 784, n = 300;
         float[] x = Random(m * k, 10), w = Random(k * n, 11), bias = Random(n, 12), several = new float[m * n], one = new float[m * n];
-        Forced(() => Kernels.Dense(x, w, bias, several, m, k, n, Activation.Relu));
+        // The pool runs a job on the caller alone when another thread holds it: repeat until this one was shared.
+        int before = WorkerPool.ParallelRunsOnThisThread;
+        for (int attempt = 0; attempt < 20 && WorkerPool.ParallelRunsOnThisThread == before; attempt++)
+            Forced(() => Kernels.Dense(x, w, bias, several, m, k, n, Activation.Relu));
+        Assert.True(WorkerPool.ParallelRunsOnThisThread > before || !WorkerPool.IsParallel, "the fallback never ran on several cores");
         WorkerPool.SerialOnThisThread = true;
         try
         {
