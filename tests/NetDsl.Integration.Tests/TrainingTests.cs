@@ -401,8 +401,8 @@ public class CoreCountIndependenceTests
     {
         (float[] Weights, float[] Predictions) Train(bool wide)
         {
-            bool? before = Kernels.ForceWide;
-            Kernels.ForceWide = wide;
+            Kernels.ProductKernel? before = Kernels.ForcedKernel;
+            Kernels.ForcedKernel = wide ? Kernels.ProductKernel.Vector512 : Kernels.ProductKernel.Vector256;
             Kernels.ForcedWideCalls = 0;
             try
             {
@@ -426,7 +426,7 @@ public class CoreCountIndependenceTests
             }
             finally
             {
-                Kernels.ForceWide = before;
+                Kernels.ForcedKernel = before;
             }
         }
         var narrow = Train(false);

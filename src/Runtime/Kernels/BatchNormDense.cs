@@ -122,7 +122,7 @@ public static partial class Kernels
     {
         var a = (NormalizedRowsArgs*)state;
         int r0 = chunk * a->ChunkRows, r1 = Math.Min(r0 + a->ChunkRows, a->Rows);
-        if (a->Product.K == 0 || !Vector256.IsHardwareAccelerated || !Fma.IsSupported || ForceScalar) GemmScalar(&a->Product, r0, r1, 0, a->Units);
+        if (a->Product.K == 0 || Kernel == ProductKernel.Fallback) GemmScalar(&a->Product, r0, r1, 0, a->Units);
         else GemmRange(&a->Product, r0, r1, 0, a->Units);
         NormalizedRows(a, r0, r1);
     }

@@ -134,7 +134,7 @@ public static partial class Kernels
         CheckLength(a, m * k, nameof(a));
         CheckLength(b, n * k, nameof(b));
         CheckLength(c, m * n, nameof(c));
-        bool vectorKernels = Vector256.IsHardwareAccelerated && Fma.IsSupported && !ForceScalar;
+        bool vectorKernels = Kernel != ProductKernel.Fallback;
         // Without AVX2 + FMA the fallback product vectorizes a row-major B's columns (Vector<float>: NEON on Arm64): there
         // W·dZᵀ, whose rows are the batch, runs several times faster than a dot product per element, with the same
         // terms added in the same order (so the same bits).

@@ -58,6 +58,42 @@ public static partial class Kernels
     private const int MR = 6;
     private const int NR = 16;
 
+    /// <summary>The three forms of the product kernels; every form gives each element in the same depth order.</summary>
+    internal enum ProductKernel
+    {
+        /// <summary>Without AVX2 + FMA (Arm64, or x64 with <c>DOTNET_EnableAVX=0</c>): <see cref="GemmScalar"/>, a product then an addition per term.</summary>
+        Fallback,
+        /// <summary>The register-blocked <c>Vector256</c> FMA kernel.</summary>
+        Vector256,
+        /// <summary>
+        /// The <c>Vector256</c> kernel with its full 16-column panels through the <c>Vector512</c> micro-kernel
+        /// (<see cref="MicroWide"/>, the same bits): where .NET reports <c>Vector512</c> as hardware accelerated — AVX-512
+        /// machines on which .NET does not prefer 256-bit vectors (it does on the Intel cores that lower their clock for
+        /// 512-bit instructions, and wherever <c>DOTNET_PreferredVectorBitWidth=256</c> is set).
+        /// </summary>
+        Vector512,
+    }
+
+    /// <summary>The form this machine runs.</summary>
+    private static readonly ProductKernel HardwareKernel =
+        !(Vector256.IsHardwareAccelerated && Fma.IsSupported) ? ProductKernel.Fallback
+        : Vector512.IsHardwareAccelerated ? ProductKernel.Vector512
+        : ProductKernel.Vector256;
+
+    /// <summary>
+    /// For the tests that compare the forms bit for bit: a form to run instead of this machine's (<c>Vector512</c> where
+    /// it is not accelerated is computed by .NET as two 256-bit halves, slowly, with the same roundings; the vector
+    /// forms need AVX2 + FMA). Null, always outside tests, lets the hardware decide.
+    /// </summary>
+    internal static ProductKernel? ForcedKernel;
+
+    /// <summary>The form the products run.</summary>
+    private static ProductKernel Kernel
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ForcedKernel ?? HardwareKernel;
+    }
+
     /// <summary>
     /// The one product kernel. Register-blocked with <c>Vector256</c> FMA: micro-tiles of up to 6 rows × 16 columns
     /// (12 accumulators) — on AVX-512 machines, full 16-column panels with one <c>Vector512</c> per row and up to 12
@@ -76,7 +112,7 @@ public static partial class Kernels
             GemmScalar(g, 0, g->M, 0, g->N);
             return;
         }
-        if (!Vector256.IsHardwareAccelerated || !Fma.IsSupported || ForceScalar)
+        if (Kernel == ProductKernel.Fallback)
         {
             // Without AVX2 + FMA: rows split across the cores for large products (each row computed alone, so the
             // same bits on any number of cores).
@@ -477,7 +513,7 @@ public static partial class Kernels
     {
         bool load = p0 > 0 || g->Accumulate, last = p1 == g->K;
         bool plain = !load && (!last || (g->Bias == null && g->Epilogue is Epilogue.None or Epilogue.ExpLinear));
-        if (Wide)
+        if (Kernel == ProductKernel.Vector512)
         {
             if (plain) MicroWide<RowMajor, R6, EPlain, Packing>(g, i, j, p0, p1, b, ldb, packTo);
             else MicroWide<RowMajor, R6, EGeneral, Packing>(g, i, j, p0, p1, b, ldb, packTo);
@@ -492,7 +528,7 @@ public static partial class Kernels
     {
         if (width == NR)
         {
-            if (Wide) TileRowsWide<TL, TE>(g, i, j, rows, p0, p1, b, ldb, tiles);
+            if (Kernel == ProductKernel.Vector512) TileRowsWide<TL, TE>(g, i, j, rows, p0, p1, b, ldb, tiles);
             else TileRows<TL, V2, TE>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
         }
         else if (width > 8) TileRows<TL, V2M, TE>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
@@ -934,12 +970,6 @@ public static partial class Kernels
         int r0 = chunk * g->ChunkRows;
         GemmScalar(g, r0, Math.Min(r0 + g->ChunkRows, g->M), 0, g->N);
     }
-
-    /// <summary>
-    /// Runs the products through <see cref="GemmScalar"/>, as on a machine without AVX2 + FMA: for the tests that compare
-    /// it with its definition on machines that have them. Never set outside tests.
-    /// </summary>
-    internal static bool ForceScalar;
 
     /// <summary>Rows of A processed together by <see cref="ScalarRowSums"/>: each row of B read once for all of them.</summary>
     private const int ScalarGroup = 4;

@@ -7,33 +7,11 @@ namespace NetDsl;
 
 public static partial class Kernels
 {
-    /// <summary>
-    /// Whether full 16-column panels run the <c>Vector512</c> micro-kernel (<see cref="MicroWide"/>): where .NET reports
-    /// <c>Vector512</c> as hardware accelerated, that is on AVX-512 machines where .NET does not prefer 256-bit vectors
-    /// (it does on the Intel cores that lower their clock for 512-bit instructions, and wherever
-    /// <c>DOTNET_PreferredVectorBitWidth=256</c> is set).
-    /// </summary>
-    private static readonly bool HardwareWide = Vector512.IsHardwareAccelerated;
-
-    /// <summary>
-    /// For the tests that compare the two kernels bit for bit: <c>true</c> runs the <c>Vector512</c> micro-kernel even
-    /// where <c>Vector512</c> is not accelerated (then .NET computes each vector as two 256-bit halves, slowly, with the
-    /// same roundings), <c>false</c> the 256-bit one even on AVX-512 machines; <c>null</c> (always, outside tests) lets
-    /// the hardware decide.
-    /// </summary>
-    internal static bool? ForceWide;
-
-    /// <summary>Calls of the <c>Vector512</c> micro-kernel while <see cref="ForceWide"/> is <c>true</c>: the tests' proof that it ran.</summary>
+    /// <summary>Calls of the <c>Vector512</c> micro-kernel while a test forces it (<see cref="ForcedKernel"/>): the tests' proof that it ran.</summary>
     internal static int ForcedWideCalls;
 
-    /// <summary>Whether the products' full panels take the <c>Vector512</c> micro-kernel (<see cref="HardwareWide"/>).</summary>
-    public static bool UsesVector512 => HardwareWide;
-
-    private static bool Wide
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => ForceWide ?? HardwareWide;
-    }
+    /// <summary>Whether the products' full panels take the <c>Vector512</c> micro-kernel here (<see cref="ProductKernel.Vector512"/>).</summary>
+    public static bool UsesVector512 => HardwareKernel == ProductKernel.Vector512;
 
     /// <summary>
     /// The row tiles of a full 16-column panel with one <c>Vector512</c> per row. Pairs of six-row tiles run as
@@ -80,7 +58,7 @@ public static partial class Kernels
     private static unsafe void MicroWide<TL, TR, TE, TP>(GemmArgs* g, int i, int j, int p0, int p1, float* b, int ldb, float* packTo, int tiles = 1)
         where TL : struct, ILayout where TR : struct, IRows where TE : struct, IEpilogueKind where TP : struct, IPacking
     {
-        if (ForceWide == true) Interlocked.Increment(ref ForcedWideCalls);
+        if (ForcedKernel == ProductKernel.Vector512) Interlocked.Increment(ref ForcedWideCalls);
         int rows = TR.Value;
         int lda = g->Lda;
         float* panel = b;

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using NetDsl;
+using NetDsl.Tests;
 using Xunit;
 
 namespace NetDsl.Runtime.Tests;
@@ -44,7 +45,29 @@ public class BatchNormDenseTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Gives_the_kernel_gradient_and_the_normalization_gradients_it_stands_for(int n, int c, int u, bool scale, bool center)
+    public void Gives_the_kernel_gradient_and_the_normalization_gradients_it_stands_for(int n, int c, int u, bool scale, bool center) =>
+        CheckGradients(n, c, u, scale, center);
+
+    /// <summary>
+    /// Without AVX2 + FMA the kernel's product is the fallback's (forced here): the same gradients, and not the vector
+    /// kernel's bits (a product then an addition per term, not fused multiply-adds), so the fallback really ran.
+    /// </summary>
+    [Theory]
+    [InlineData(32, 784, 300, true, true)]
+    [InlineData(17, 520, 260, false, true)]
+    [InlineData(4, 10, 7, true, false)]
+    public void Its_fallback_gives_the_same_gradients(int n, int c, int u, bool scale, bool center)
+    {
+        KernelTestData.WithKernel(Kernels.ProductKernel.Fallback, () => CheckGradients(n, c, u, scale, center));
+        Case k = Make(n, c, u, scale, center);
+        float[] vector = new float[c * u], fallback = new float[c * u];
+        Kernels.BatchNormDenseBackward(k.X, k.Mean, k.InvStd, k.Gamma, k.Beta, k.Dz, default, vector, default, default, n, c, u);
+        KernelTestData.WithKernel(Kernels.ProductKernel.Fallback,
+            () => Kernels.BatchNormDenseBackward(k.X, k.Mean, k.InvStd, k.Gamma, k.Beta, k.Dz, default, fallback, default, default, n, c, u));
+        if (VectorKernels.Available) Assert.NotEqual(vector, fallback);
+    }
+
+    private static void CheckGradients(int n, int c, int u, bool scale, bool center)
     {
         Case k = Make(n, c, u, scale, center);
         float[] dW = new float[c * u], dGamma = scale ? new float[c] : Array.Empty<float>(), dBeta = center ? new float[c] : Array.Empty<float>();

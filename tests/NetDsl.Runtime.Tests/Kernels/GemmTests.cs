@@ -9,13 +9,7 @@ namespace NetDsl.Runtime.Tests;
 /// <summary>The matrix products against a naive double-precision reference, on shapes that exercise every block and tail.</summary>
 public class GemmTests
 {
-    private static float[] Random(int n, int seed)
-    {
-        var r = new SeededRandom(seed);
-        var a = new float[n];
-        for (int i = 0; i < a.Length; i++) a[i] = (float)r.NextGaussian();
-        return a;
-    }
+    private static float[] Random(int n, int seed) => KernelTestData.Gaussian(n, seed);
 
     public static TheoryData<int, int, int> Shapes => new()
     {

@@ -6,7 +6,7 @@ namespace NetDsl.Runtime.Tests;
 
 /// <summary>
 /// The products' fallback for machines without AVX2 + FMA (Arm64, or x64 with <c>DOTNET_EnableAVX=0</c>), forced here
-/// (<c>Kernels.ForceScalar</c>): each element is its definition — the terms added in depth order, each a product then
+/// (<c>Kernels.ForcedKernel</c>): each element is its definition — the terms added in depth order, each a product then
 /// an addition (no fused multiply-add), then C, the bias and the activation — bit for bit, whether a row's sums
 /// advance a vector of columns at a time (a row-major B) or one element at a time, and on one core or several. In the
 /// collection xunit runs alone, so no other test's products take the fallback while the switch is set.
@@ -14,26 +14,9 @@ namespace NetDsl.Runtime.Tests;
 [Collection(WorkerPoolCollection.Name)]
 public class ScalarFallbackTests
 {
-    private static float[] Random(int n, int seed)
-    {
-        var r = new SeededRandom(seed);
-        var a = new float[n];
-        for (int i = 0; i < a.Length; i++) a[i] = (float)r.NextGaussian();
-        return a;
-    }
+    private static float[] Random(int n, int seed) => KernelTestData.Gaussian(n, seed);
 
-    private static void Forced(Action product)
-    {
-        try
-        {
-            Kernels.ForceScalar = true;
-            product();
-        }
-        finally
-        {
-            Kernels.ForceScalar = false;
-        }
-    }
+    private static void Forced(Action product) => KernelTestData.WithKernel(Kernels.ProductKernel.Fallback, product);
 
     /// <summary>Element (i, j) by its definition; <paramref name="at"/> reads A(i, p), <paramref name="bt"/> B(p, j).</summary>
     private static float Sum(Func<int, float> a, Func<int, float> b, int k)
@@ -43,15 +26,7 @@ public class ScalarFallbackTests
         return s;
     }
 
-    private static void SameBits(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
-                Assert.Fail($"Element {i}: {expected[i]:R} by the definition, {actual[i]:R} from the fallback.");
-        }
-    }
+    private static void SameBits(float[] expected, float[] actual) => KernelTestData.AssertSameBits(expected, actual, "by the definition", "from the fallback");
 
     public static TheoryData<int, int, int> Shapes => new()
     {

@@ -7,7 +7,7 @@ namespace NetDsl.Runtime.Tests;
 
 /// <summary>
 /// The <c>Vector512</c> micro-kernel that AVX-512 machines run for full 16-column panels gives the same bits as the
-/// 256-bit kernel, for every product, epilogue and tile height. Each kernel is forced in turn (<c>Kernels.ForceWide</c>);
+/// 256-bit kernel, for every product, epilogue and tile height. Each kernel is forced in turn (<c>Kernels.ForcedKernel</c>);
 /// where AVX-512 is absent, .NET computes the 512-bit vectors as two 256-bit halves with the same roundings. The tests of
 /// this class run in the collection that xunit runs alone, so no other test's products take the kernel the switch
 /// forces (or count as the wide kernel's calls) while one compares.
@@ -15,46 +15,21 @@ namespace NetDsl.Runtime.Tests;
 [Collection(WorkerPoolCollection.Name)]
 public class WideKernelTests
 {
-    private static float[] Random(int n, int seed)
-    {
-        var r = new SeededRandom(seed);
-        var a = new float[n];
-        for (int i = 0; i < a.Length; i++) a[i] = (float)r.NextGaussian();
-        return a;
-    }
+    private static float[] Random(int n, int seed) => KernelTestData.Gaussian(n, seed);
 
     /// <summary>Runs <paramref name="product"/> on copies of <paramref name="c"/> with the 256-bit and the 512-bit kernel and returns both results.</summary>
     private static (float[] Narrow, float[] Wide) Both(float[] c, Action<float[]> product, bool expectWide = true)
     {
-        bool? before = Kernels.ForceWide;
         float[] narrow = (float[])c.Clone(), wide = (float[])c.Clone();
-        try
-        {
-            Kernels.ForceWide = false;
-            product(narrow);
-            Kernels.ForceWide = true;
-            Kernels.ForcedWideCalls = 0;
-            product(wide);
-            // One sample's product (the vector-matrix path) has no micro-tiles.
-            if (expectWide) Assert.True(Kernels.ForcedWideCalls > 0, "the 512-bit micro-kernel did not run");
-        }
-        finally
-        {
-            Kernels.ForceWide = before;
-        }
+        KernelTestData.WithKernel(Kernels.ProductKernel.Vector256, () => product(narrow));
+        Kernels.ForcedWideCalls = 0;
+        KernelTestData.WithKernel(Kernels.ProductKernel.Vector512, () => product(wide));
+        // One sample's product (the vector-matrix path) has no micro-tiles.
+        if (expectWide) Assert.True(Kernels.ForcedWideCalls > 0, "the 512-bit micro-kernel did not run");
         return (narrow, wide);
     }
 
-    /// <summary>Equal bit for bit (an <c>Assert.Equal</c> of floats would take −0 for +0).</summary>
-    private static void SameBits(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
-                Assert.Fail($"Element {i}: {expected[i]:R} with the 256-bit kernel, {actual[i]:R} with the 512-bit one.");
-        }
-    }
+    private static void SameBits(float[] narrow, float[] wide) => KernelTestData.AssertSameBits(narrow, wide, "with the 256-bit kernel", "with the 512-bit one");
 
     public static TheoryData<int, int, int> Shapes => new()
     {
