@@ -33,7 +33,8 @@ public class WideKernelTests
 
     public static TheoryData<int, int, int> Shapes => new()
     {
-        // W1's three layers at batch 32 (row tiles 6 + 6 + 6 + 6 + 4 + 4 after the packing tile; a masked last panel);
+        // W1's three layers at batch 32 (row tiles 6 + 6 + 6 + 6 + 4 + 4 with 512-bit vectors, paired as 12 + 12, and
+        // 6 + 6 + 5 + 5 + 5 + 5 with 256-bit ones: the same bits from another cut; a masked last panel);
         // W4's 100 × 100 at batch 128 (row chunks); tiles of 1–5 rows alone; runs of 1, 2 and 3 six-row tiles;
         // a depth cut into blocks (partial sums through C); widths of one and several full panels
         { 32, 784, 300 }, { 32, 300, 100 }, { 32, 100, 10 }, { 128, 100, 100 }, { 1, 40, 16 }, { 2, 40, 16 }, { 3, 9, 32 },
