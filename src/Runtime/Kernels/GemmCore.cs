@@ -394,9 +394,9 @@ public static partial class Kernels
                         // Tile, TileCols and TileRows) cost about a tenth of its time (W1's fused SGD step on one core:
                         // 193 → 183 µs; W1's to W4's whole steps 4 % faster). Counted here, inline: as a helper
                         // method (first compiled unoptimized, then inlined) the fused step measured 12 %, then 1 %, slower.
-                        // (After the six-row tiles, a batch's rows end in five-row tiles, which go together too.)
-                        int rows = TileHeight(i1 - i), left = i1 - i;
-                        int tiles = rows == MR ? LeadingFullTiles(left) : rows == MR - 1 && left % (MR - 1) == 0 ? left / (MR - 1) : 1;
+                        // (Every run of tiles of one height goes so: a batch of 32 is a call of two six-row tiles and one
+                        // of four five-row ones.)
+                        int rows = TileHeight(i1 - i), tiles = TileRun(i1 - i);
                         if (g->TransposedA) Tile<ColumnMajor>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
                         else Tile<RowMajor>(g, i, j, rows, width, p0, p1, b, ldb, tiles);
                         i += rows * tiles;
@@ -438,21 +438,22 @@ public static partial class Kernels
     }
 
     /// <summary>
-    /// How many six-row tiles <see cref="TileHeight"/> gives first for <paramref name="remaining"/> rows (0 when the first
-    /// tile is shorter), without calling it once per tile.
+    /// How many tiles of the height <see cref="TileHeight"/> gives first for <paramref name="remaining"/> rows follow one
+    /// another (at least 1), without calling it once per tile.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int LeadingFullTiles(int remaining)
+    internal static int TileRun(int remaining)
     {
+        int height = TileHeight(remaining);
         if (Kernel == ProductKernel.Vector512)
         {
-            int full = 0;
-            while (remaining > 0 && TileHeight(remaining) == MR) { full++; remaining -= MR; }
-            return full;
+            int run = 1;
+            for (remaining -= height; remaining > 0 && TileHeight(remaining) == height; remaining -= height) run++;
+            return run;
         }
-        // n tiles of five or six rows: the remaining − 5n rows beyond five per tile make that many six-row tiles.
+        // The even cut: n tiles of h or h − 1 rows, so remaining − (h − 1)·n of them of h rows, the first.
         int tiles = (remaining + MR - 1) / MR;
-        return Math.Max(0, remaining - (MR - 1) * tiles);
+        return remaining - (height - 1) * tiles;
     }
 
     /// <summary>Copies <paramref name="depth"/> rows of a column panel (<paramref name="width"/> ≤ 16 columns) into <paramref name="dst"/>, 16 floats per row, zero-padded.</summary>
@@ -573,10 +574,10 @@ public static partial class Kernels
         {
             case 6: Micro<TL, TC, R6, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null, tiles); break;
             case 5: Micro<TL, TC, R5, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null, tiles); break;
-            case 4: Micro<TL, TC, R4, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null); break;
-            case 3: Micro<TL, TC, R3, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null); break;
-            case 2: Micro<TL, TC, R2, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null); break;
-            default: Micro<TL, TC, R1, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null); break;
+            case 4: Micro<TL, TC, R4, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null, tiles); break;
+            case 3: Micro<TL, TC, R3, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null, tiles); break;
+            case 2: Micro<TL, TC, R2, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null, tiles); break;
+            default: Micro<TL, TC, R1, TE, NoPacking>(g, i, j, width, p0, p1, b, ldb, null, tiles); break;
         }
     }
 

@@ -37,10 +37,10 @@ public static partial class Kernels
                 MicroWide<TL, R6, TE, NoPacking>(g, i, j, p0, p1, b, ldb, null, tiles);
                 break;
             case 5: MicroWide<TL, R5, TE, NoPacking>(g, i, j, p0, p1, b, ldb, null, tiles); break;
-            case 4: MicroWide<TL, R4, TE, NoPacking>(g, i, j, p0, p1, b, ldb, null); break;
-            case 3: MicroWide<TL, R3, TE, NoPacking>(g, i, j, p0, p1, b, ldb, null); break;
-            case 2: MicroWide<TL, R2, TE, NoPacking>(g, i, j, p0, p1, b, ldb, null); break;
-            default: MicroWide<TL, R1, TE, NoPacking>(g, i, j, p0, p1, b, ldb, null); break;
+            case 4: MicroWide<TL, R4, TE, NoPacking>(g, i, j, p0, p1, b, ldb, null, tiles); break;
+            case 3: MicroWide<TL, R3, TE, NoPacking>(g, i, j, p0, p1, b, ldb, null, tiles); break;
+            case 2: MicroWide<TL, R2, TE, NoPacking>(g, i, j, p0, p1, b, ldb, null, tiles); break;
+            default: MicroWide<TL, R1, TE, NoPacking>(g, i, j, p0, p1, b, ldb, null, tiles); break;
         }
     }
 

@@ -14,7 +14,7 @@ public class GemmTests
     public static TheoryData<int, int, int> Shapes => new()
     {
         { 1, 1, 1 }, { 3, 5, 7 }, { 4, 16, 16 }, { 5, 17, 33 }, { 32, 784, 300 }, { 32, 300, 100 }, { 7, 100, 10 }, { 9, 3, 25 }, { 1, 784, 300 },
-        // 13, 14 and 15 rows: tiles of 5 + 4 + 4, 5 + 5 + 4 and 5 + 5 + 5 (the last three in one call of the
+        // 13, 14 and 15 rows: tiles of 5 + 4 + 4, 5 + 5 + 4 and 5 + 5 + 5 (each run of one height in one call of the
         // micro-kernel); 32: 6 + 6 + 5 + 5 + 5 + 5 (RowTileTests); rank-1 products (one sample's weight gradient),
         // large enough to be split across the cores; a depth cut into packed blocks with a remainder
         { 13, 40, 20 }, { 14, 40, 20 }, { 15, 40, 20 }, { 784, 1, 300 }, { 300, 1, 100 }, { 11, 2500, 37 },

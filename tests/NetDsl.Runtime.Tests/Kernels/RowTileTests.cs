@@ -6,8 +6,8 @@ using Xunit;
 namespace NetDsl.Runtime.Tests;
 
 /// <summary>
-/// How a product cuts its rows into micro-tiles (<c>Kernels.TileHeight</c>), per kernel, and the count of leading
-/// six-row tiles that <c>GemmRange</c> hands to the micro-kernel in one call (<c>Kernels.LeadingFullTiles</c>). The
+/// How a product cuts its rows into micro-tiles (<c>Kernels.TileHeight</c>), per kernel, and the run of tiles of one
+/// height that <c>GemmRange</c> hands to the micro-kernel in one call (<c>Kernels.TileRun</c>). The
 /// products' results do not depend on the cut (GemmTests and WideKernelTests check them); these check the cut itself.
 /// In the collection xunit runs alone, since each forces a kernel.
 /// </summary>
@@ -58,15 +58,16 @@ public class RowTileTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void The_count_of_leading_six_row_tiles_matches_the_cut(bool wide)
+    public void The_run_handed_to_the_micro_kernel_is_the_cut_s_run_of_tiles_of_one_height(bool wide)
     {
         Kernels.ProductKernel kernel = wide ? Kernels.ProductKernel.Vector512 : Kernels.ProductKernel.Vector256;
         for (int rows = 1; rows <= 400; rows++)
         {
-            int expected = Plan(kernel, rows).TakeWhile(h => h == 6).Count();
+            List<int> plan = Plan(kernel, rows);
+            int expected = plan.TakeWhile(h => h == plan[0]).Count();
             int actual = 0;
-            KernelTestData.WithKernel(kernel, () => actual = Kernels.LeadingFullTiles(rows));
-            Assert.True(expected == actual, $"{rows} rows on {kernel}: {actual} leading six-row tiles counted, {expected} in the cut");
+            KernelTestData.WithKernel(kernel, () => actual = Kernels.TileRun(rows));
+            Assert.True(expected == actual, $"{rows} rows on {kernel} ({string.Join(" + ", plan)}): a run of {actual} counted");
         }
     }
 }

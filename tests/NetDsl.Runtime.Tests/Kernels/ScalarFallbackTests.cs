@@ -18,7 +18,7 @@ public class ScalarFallbackTests
 
     private static void Forced(Action product) => KernelTestData.WithKernel(Kernels.ProductKernel.Fallback, product);
 
-    /// <summary>Element (i, j) by its definition; <paramref name="at"/> reads A(i, p), <paramref name="bt"/> B(p, j).</summary>
+    /// <summary>Element (i, j) by its definition; <paramref name="a"/> reads A(i, p), <paramref name="b"/> B(p, j).</summary>
     private static float Sum(Func<int, float> a, Func<int, float> b, int k)
     {
         float s = 0f;
